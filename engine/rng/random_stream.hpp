@@ -33,7 +33,8 @@ class RandomStream {
 
   explicit RandomStream(const StreamKey& key) {
     using Threefry = r123::Threefry4x64;
-    const Threefry::ctr_type ctr = {{key.replication, (std::uint64_t{key.stream} << 32) | key.substream,
+    const Threefry::ctr_type ctr = {{key.replication,
+                                     (std::uint64_t{key.stream} << 32) | key.substream,
                                      0x66756e6e656c73ULL /* "funnels" */, 0}};
     const Threefry::key_type k = {{key.seed, 0x6d2b79f5a1e3c0b7ULL, 0, 0}};
     const Threefry::ctr_type out = Threefry()(ctr, k);
@@ -62,9 +63,7 @@ class RandomStream {
   double uniform01() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
 
   /// Uniform on the open interval (0, 1): safe for log() and for inversion of unbounded tails.
-  double uniform_open01() {
-    return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53;
-  }
+  double uniform_open01() { return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53; }
 
  private:
   std::uint64_t s_[4];

@@ -16,7 +16,8 @@ namespace funnelsim::engine {
 class Progress {
  public:
   Progress() = default;  // disabled
-  Progress(std::ostream& out, std::size_t total, std::chrono::milliseconds delay = std::chrono::milliseconds(1000));
+  Progress(std::ostream& out, std::size_t total,
+           std::chrono::milliseconds delay = std::chrono::milliseconds(1000));
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 

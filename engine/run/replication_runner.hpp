@@ -29,15 +29,14 @@ ResultCube run_replications(const Model& model, const RunConfig& config,
                             Progress* progress = nullptr) {
   config.validate();
   ResultCube cube(config.replications, model.period_count(), model.metric_names());
-  const int threads = config.threads == 0 ? tbb::task_arena::automatic
-                                          : static_cast<int>(config.threads);
+  const int threads =
+      config.threads == 0 ? tbb::task_arena::automatic : static_cast<int>(config.threads);
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, config.replications, 1),
                       [&](const tbb::blocked_range<std::size_t>& range) {
                         for (std::size_t i = range.begin(); i != range.end(); ++i) {
-                          model.simulate(config.seed, config.first_replication + i,
-                                         cube.slice(i));
+                          model.simulate(config.seed, config.first_replication + i, cube.slice(i));
                           if (progress) progress->tick();
                         }
                       });

@@ -15,7 +15,7 @@ namespace funnelsim::models {
 /// The planning calendar. Months are calendar months; day 0 is the first day of `start`.
 struct Calendar {
   int start_year = 2027;
-  int start_month = 1;  ///< 1..12
+  int start_month = 1;      ///< 1..12
   int horizon_months = 12;  ///< 1..120
   /// Monday = 0 ... Sunday = 6; default Monday to Friday.
   std::array<bool, 7> working_weekdays = {true, true, true, true, true, false, false};
@@ -33,10 +33,10 @@ struct Segment {
 
 /// A scheduled burst of extra inquiries (an event, a launch) in one month.
 struct Burst {
-  int month_index = 0;      ///< months since calendar start, 0-based
-  double volume = 0.0;      ///< expected extra inquiries (Poisson)
-  int first_day = 1;        ///< 1-based day of month
-  int days = 1;             ///< spread uniformly over this many days (clipped to the month)
+  int month_index = 0;  ///< months since calendar start, 0-based
+  double volume = 0.0;  ///< expected extra inquiries (Poisson)
+  int first_day = 1;    ///< 1-based day of month
+  int days = 1;         ///< spread uniformly over this many days (clipped to the month)
 };
 
 struct Source {
@@ -67,7 +67,8 @@ struct Transition {
 struct Stage {
   std::string id;
   std::string label;
-  bool pipeline = false;  ///< entering it creates an opportunity: deal value drawn, pipeline.created
+  bool pipeline =
+      false;  ///< entering it creates an opportunity: deal value drawn, pipeline.created
   bool bookings = false;  ///< entering it books the lead's deal value: bookings
   std::vector<Transition> transitions;
 };
@@ -99,13 +100,13 @@ struct Scenario {
   std::size_t entry_stage = 0;  ///< where sources' inquiries enter
   VolumeShock volume_shock;
   std::vector<InitialCohort> initial_funnel;
-  std::optional<std::uint64_t> seed;          ///< `run.seed`, if the file sets it
-  std::optional<std::size_t> replications;    ///< `run.replications`, if the file sets it
+  std::optional<std::uint64_t> seed;        ///< `run.seed`, if the file sets it
+  std::optional<std::size_t> replications;  ///< `run.replications`, if the file sets it
 
   // Provenance, carried into every output so a result can be reproduced from the file alone.
-  std::string file_name;                ///< path, or "<default>" for the embedded scenario
-  std::string text;                     ///< the scenario text exactly as read
-  std::vector<std::string> overrides;   ///< --set KEY=VALUE, in order
+  std::string file_name;               ///< path, or "<default>" for the embedded scenario
+  std::string text;                    ///< the scenario text exactly as read
+  std::vector<std::string> overrides;  ///< --set KEY=VALUE, in order
 
   std::size_t segment_count() const { return segments.size(); }
   const ProbabilitySpec& probability(const Transition& t, std::size_t source,

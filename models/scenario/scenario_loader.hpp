@@ -20,6 +20,7 @@ Scenario load_scenario_text(std::string_view text, const std::string& file_label
                             const std::vector<std::string>& overrides = {});
 
 /// Reads the file at `path` (a missing or unreadable file is a ScenarioError too).
-Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {});
+Scenario load_scenario_file(const std::string& path,
+                            const std::vector<std::string>& overrides = {});
 
 }  // namespace funnelsim::models

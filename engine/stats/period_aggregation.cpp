@@ -1,0 +1,38 @@
+#include "engine/stats/period_aggregation.hpp"
+
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "engine/stats/neumaier_sum.hpp"
+
+namespace funnelsim::engine {
+
+ResultCube aggregate_periods(const ResultCube& cube,
+                             const std::vector<std::vector<std::size_t>>& groups) {
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    for (const std::size_t period : groups[g])
+      if (period >= cube.periods())
+        throw std::out_of_range("aggregate_periods: group " + std::to_string(g) + " lists period " +
+                                std::to_string(period) + ", but the cube has " +
+                                std::to_string(cube.periods()) + " periods");
+
+  const std::size_t metrics = cube.metrics();
+  ResultCube totals(cube.replications(), groups.size(), cube.metric_names());
+  // Metric innermost: a replication's period rows are contiguous, so this streams through
+  // memory; each (replication, group, metric) still adds its periods in the listed order.
+  std::vector<NeumaierSum> sums(metrics);
+  for (std::size_t r = 0; r < cube.replications(); ++r) {
+    const std::span<const double> row = cube.slice(r);
+    const std::span<double> out = totals.slice(r);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      sums.assign(metrics, NeumaierSum{});
+      for (const std::size_t period : groups[g])
+        for (std::size_t m = 0; m < metrics; ++m) sums[m].add(row[period * metrics + m]);
+      for (std::size_t m = 0; m < metrics; ++m) out[g * metrics + m] = sums[m].value();
+    }
+  }
+  return totals;
+}
+
+}  // namespace funnelsim::engine

@@ -1,0 +1,26 @@
+// Sums of periods per replication (quarters, horizon totals) as a new result cube.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "engine/stats/result_cube.hpp"
+
+namespace funnelsim::engine {
+
+/// A cube with one period per group: its period g holds, for every replication and metric,
+/// the sum of that replication's values over the periods listed in groups[g] (in the listed
+/// order, compensated, so the sum is deterministic; sums of integers below 2^53 are exact).
+/// Summing per replication before taking quantiles is what makes a quarter's p90 the p90 of
+/// the quarter's total, which the sum of three monthly p90s is not. Metric names and order
+/// are kept. An empty group gives 0. A period may appear in several groups (a quarter and
+/// the whole horizon, say).
+///
+/// Throws std::out_of_range naming the group and the period if a period index is not in the
+/// cube.
+///
+/// Tested by tests/engine/period_aggregation_test.cpp.
+ResultCube aggregate_periods(const ResultCube& cube,
+                             const std::vector<std::vector<std::size_t>>& groups);
+
+}  // namespace funnelsim::engine

@@ -1,0 +1,45 @@
+#include "models/funnel/forecast.hpp"
+
+#include <chrono>
+
+#include "engine/run/replication_runner.hpp"
+#include "engine/stats/period_aggregation.hpp"
+#include "models/funnel/funnel_model.hpp"
+
+namespace funnelsim::models {
+
+void quarter_groups(const std::vector<std::string>& months, std::vector<std::string>& labels,
+                    std::vector<std::vector<std::size_t>>& groups) {
+  labels.clear();
+  groups.clear();
+  std::vector<std::size_t> all;
+  for (std::size_t m = 0; m < months.size(); ++m) {
+    const std::string& ym = months[m];  // "YYYY-MM"
+    const int month = std::stoi(ym.substr(5, 2));
+    const std::string label = ym.substr(0, 4) + "-Q" + std::to_string((month - 1) / 3 + 1);
+    if (labels.empty() || labels.back() != label) {
+      labels.push_back(label);
+      groups.emplace_back();
+    }
+    groups.back().push_back(m);
+    all.push_back(m);
+  }
+  labels.emplace_back("total");
+  groups.push_back(std::move(all));
+}
+
+Forecast run_forecast(const Scenario& scenario, const engine::RunConfig& config,
+                      engine::Progress* progress) {
+  const FunnelModel model(scenario);
+  Forecast f;
+  f.months = model.period_labels();
+  const auto start = std::chrono::steady_clock::now();
+  f.cube = engine::run_replications(model, config, progress);
+  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  f.monthly = engine::summarise(f.cube);
+  quarter_groups(f.months, f.total_labels, f.total_groups);
+  f.totals = engine::summarise(engine::aggregate_periods(f.cube, f.total_groups));
+  return f;
+}
+
+}  // namespace funnelsim::models

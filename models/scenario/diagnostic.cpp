@@ -1,0 +1,57 @@
+#include "models/scenario/diagnostic.hpp"
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace funnelsim::models {
+
+namespace {
+
+constexpr const char* OVERRIDE_FILE = "--set";
+
+// The file label the count line names: the scenario file, unless every problem came from
+// the command line.
+std::string what_file(const std::vector<Diagnostic>& diagnostics) {
+  for (const Diagnostic& d : diagnostics)
+    if (d.file != OVERRIDE_FILE) return d.file;
+  return diagnostics.empty() ? std::string("scenario") : std::string("--set overrides");
+}
+
+std::string what_text(const std::vector<Diagnostic>& diagnostics) {
+  const std::size_t n = diagnostics.size();
+  std::string text = std::to_string(n) + (n == 1 ? " problem in " : " problems in ") +
+                     what_file(diagnostics) + ":";
+  for (const Diagnostic& d : diagnostics) {
+    text += '\n';
+    text += d.format();
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string Diagnostic::format() const {
+  std::string out;
+  if (file == OVERRIDE_FILE) {
+    // An override has no position; repeating KEY=VALUE tells the user which --set it was.
+    // (Appends rather than `"literal" + std::string`: GCC 12 warns falsely on the latter.)
+    out.append(file).append(" ").append(key_path);
+    if (!value.empty()) out.append("=").append(value);
+  } else {
+    out.append(file);
+    if (line > 0)
+      out.append(":").append(std::to_string(line)).append(":").append(std::to_string(column));
+  }
+  out.append(": ");
+  if (!key_path.empty()) out.append(key_path).append(": ");
+  if (!value.empty()) out.append("value ").append(value).append(": ");
+  out.append(rule);
+  return out;
+}
+
+ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(what_text(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+}  // namespace funnelsim::models

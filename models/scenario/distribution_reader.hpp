@@ -1,0 +1,27 @@
+// Reads a distribution written in any of its accepted forms into the normalised DistributionSpec.
+#pragma once
+
+#include <optional>
+
+#include "models/scenario/distribution_spec.hpp"
+#include "models/scenario/yaml_cursor.hpp"
+
+namespace funnelsim::models {
+
+/// What the distribution measures, which sets its limits: a delay in days may be 0 and its
+/// mean may not exceed MAX_DELAY_MEAN_DAYS; a deal value in dollars must be positive.
+enum class DistributionUse { Delay, DealValue };
+
+inline constexpr double MAX_DELAY_MEAN_DAYS = 3650.0;
+
+/// Converts the alternative parameterisations (gamma by mean and cv, lognormal by median or
+/// mean and cv, ...) as documented in scenarios/README.md. Reports every problem; nullopt if any.
+std::optional<DistributionSpec> read_distribution(const YamlCursor& at, DistributionUse use);
+
+/// Gamma with mean m and coefficient of variation c: shape 1/c^2, scale m c^2.
+DistributionSpec gamma_from_mean_cv(double mean, double cv);
+/// Lognormal with mean m and coefficient of variation c: sigma^2 = ln(1 + c^2),
+/// mu = ln m - sigma^2 / 2.
+DistributionSpec lognormal_from_mean_cv(double mean, double cv);
+
+}  // namespace funnelsim::models

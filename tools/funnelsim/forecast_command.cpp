@@ -1,0 +1,149 @@
+// `funnelsim forecast` and `funnelsim validate`.
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "engine/io/csv_writer.hpp"
+#include "engine/io/hdf5_writer.hpp"
+#include "engine/io/json_writer.hpp"
+#include "engine/stats/result_cube.hpp"
+#include "funnelsim/version.hpp"
+#include "models/funnel/forecast.hpp"
+#include "models/funnel/funnel_model.hpp"
+#include "tools/funnelsim/cli.hpp"
+#include "tools/funnelsim/commands.hpp"
+#include "tools/funnelsim/scenario_input.hpp"
+#include "tools/funnelsim/terminal_report.hpp"
+
+namespace funnelsim::cli {
+
+namespace {
+
+/// Output paths are checked before anything runs, so a typo in a directory name costs no
+/// simulation time and never leaves a partial set of files.
+void check_output_path(const std::string& option, const std::string& path,
+                       std::set<std::string>& seen, std::vector<models::Diagnostic>& problems) {
+  if (path.empty()) return;
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  std::error_code ec;
+  const fs::path parent = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  if (!fs::is_directory(parent, ec))
+    problems.push_back(command_line_problem(
+        option, path, "the directory '" + parent.string() + "' does not exist"));
+  else if (::access(parent.c_str(), W_OK) != 0)
+    problems.push_back(command_line_problem(
+        option, path, "the directory '" + parent.string() + "' is not writable"));
+  if (fs::is_directory(p, ec))
+    problems.push_back(command_line_problem(option, path, "is a directory; give a file name"));
+  if (!seen.insert(fs::weakly_canonical(p, ec).string()).second)
+    problems.push_back(command_line_problem(option, path, "is also the path of another output"));
+}
+
+/// Refuses, before the run, a cube that would not fit in half of the machine's memory.
+void check_memory(std::size_t replications, std::size_t months, std::size_t metrics,
+                  std::vector<models::Diagnostic>& problems) {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return;
+  const double physical = static_cast<double>(pages) * static_cast<double>(page);
+  // The cube, plus the quarter/total cube and a column copy while summarising.
+  const double need = static_cast<double>(replications) * static_cast<double>(metrics) *
+                      static_cast<double>(months + months / 3 + 2) * 8.0;
+  if (need > 0.5 * physical)
+    problems.push_back(command_line_problem(
+        "--replications", std::to_string(replications),
+        "needs about " + std::to_string(static_cast<long long>(need / (1 << 20))) +
+            " MiB of results, more than half of this machine's " +
+            std::to_string(static_cast<long long>(physical / (1 << 20))) + " MiB"));
+}
+
+}  // namespace
+
+int run_forecast_command(const ForecastOptions& options, std::ostream& out, std::ostream& err) {
+  std::vector<models::Diagnostic> problems;
+  auto scenario = load_input(options.scenario, problems);
+
+  engine::RunConfig config;
+  config.threads = options.threads;
+  config.seed = options.seed                 ? *options.seed
+                : scenario && scenario->seed ? *scenario->seed
+                                             : config.seed;
+  config.replications = options.replications                 ? *options.replications
+                        : scenario && scenario->replications ? *scenario->replications
+                                                             : config.replications;
+  if (config.replications == 0 || config.replications > engine::RunConfig::MAX_REPLICATIONS)
+    problems.push_back(command_line_problem("--replications", std::to_string(config.replications),
+                                            "must be between 1 and 10,000,000"));
+  if (config.threads > 1024)
+    problems.push_back(command_line_problem("--threads", std::to_string(config.threads),
+                                            "must be between 0 (all cores) and 1024"));
+  std::set<std::string> seen;
+  check_output_path("--json", options.json, seen, problems);
+  check_output_path("--csv", options.csv, seen, problems);
+  check_output_path("--hdf5", options.hdf5, seen, problems);
+
+  std::vector<std::string> metric_names;
+  if (scenario) {
+    const models::FunnelModel probe(*scenario);
+    metric_names = probe.metric_names();
+    for (const auto& m : options.metrics)
+      if (std::find(metric_names.begin(), metric_names.end(), m) == metric_names.end())
+        problems.push_back(
+            command_line_problem("--metrics", m, "is not a metric of this scenario"));
+    if (problems.empty())
+      check_memory(config.replications, probe.period_count(), metric_names.size(), problems);
+  }
+  if (!problems.empty()) {
+    report_problems(problems, err);
+    return EXIT_BAD_INPUT;
+  }
+
+  try {
+    const bool show_progress = !options.quiet && ::isatty(STDERR_FILENO);
+    engine::Progress progress_bar(err, config.replications);
+    engine::Progress silent;
+    const models::Forecast forecast =
+        models::run_forecast(*scenario, config, show_progress ? &progress_bar : &silent);
+
+    engine::RunMetadata meta;
+    meta.scenario_name = scenario->name;
+    meta.scenario_file = scenario->file_name;
+    meta.scenario_text = scenario->text;
+    meta.overrides = scenario->overrides;
+    meta.seed = config.seed;
+    meta.first_replication = config.first_replication;
+    meta.replications = config.replications;
+    meta.period_axis = "months";
+    meta.period_labels = forecast.months;
+    const engine::TotalsSection totals{forecast.total_labels, forecast.totals};
+    if (!options.json.empty())
+      engine::write_json(options.json, meta, forecast.cube, forecast.monthly, totals);
+    if (!options.csv.empty())
+      engine::write_csv(options.csv, meta, forecast.cube, forecast.monthly, totals);
+    if (!options.hdf5.empty()) engine::write_hdf5(options.hdf5, meta, forecast.cube);
+    if (!options.quiet) print_forecast(out, *scenario, config, forecast, options.metrics);
+  } catch (const std::exception& e) {
+    err << "funnelsim forecast: " << e.what() << '\n';
+    return EXIT_FAILURE_RUN;
+  }
+  return EXIT_OK;
+}
+
+int run_validate_command(const ScenarioInput& input, std::ostream& out, std::ostream& err) {
+  std::vector<models::Diagnostic> problems;
+  const auto scenario = load_input(input, problems);
+  if (!scenario) {
+    report_problems(problems, err);
+    return EXIT_BAD_INPUT;
+  }
+  out << (scenario->file_name.empty() ? "<default>" : scenario->file_name) << ": valid. \""
+      << scenario->name << "\": " << scenario->sources.size() << " sources, "
+      << scenario->segments.size() << " segments, " << scenario->stages.size() << " stages, "
+      << scenario->calendar.horizon_months << " months from " << scenario->calendar.start_year
+      << '-' << (scenario->calendar.start_month < 10 ? "0" : "") << scenario->calendar.start_month
+      << ".\n";
+  return EXIT_OK;
+}
+
+}  // namespace funnelsim::cli

@@ -1,0 +1,25 @@
+// The forecast as readable terminal tables: one block per metric, months then quarter totals.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/run/run_config.hpp"
+#include "models/funnel/forecast.hpp"
+#include "models/scenario/scenario.hpp"
+
+namespace funnelsim::cli {
+
+/// Prints a header (scenario, seed, replications, time) and, for each metric (or those in
+/// `only`), mean / P10 / P50 / P90 per month, per calendar quarter and for the horizon.
+void print_forecast(std::ostream& out, const models::Scenario& scenario,
+                    const engine::RunConfig& config, const models::Forecast& forecast,
+                    const std::vector<std::string>& only);
+
+/// 1234567 -> "1,234,567"; below 100 one decimal is kept ("42.5").
+std::string format_count(double x);
+/// Dollars, compact: "$950", "$12.3k", "$4.56M", "$1.20B".
+std::string format_dollars(double x);
+
+}  // namespace funnelsim::cli
