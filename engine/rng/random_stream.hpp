@@ -62,8 +62,9 @@ class RandomStream {
   /// Uniform on [0, 1): the top 53 bits, so every value is an exact multiple of 2^-53.
   double uniform01() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
 
-  /// Uniform on the open interval (0, 1): safe for log() and for inversion of unbounded tails.
-  double uniform_open01() { return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53; }
+  /// Uniform on the open interval (0, 1): midpoints of a 2^-52 grid, so the largest value is
+  /// 1 - 2^-53 (exact in a double) and log() and unbounded inversions always stay finite.
+  double uniform_open01() { return (static_cast<double>((*this)() >> 12) + 0.5) * 0x1.0p-52; }
 
  private:
   std::uint64_t s_[4];

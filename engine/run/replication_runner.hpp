@@ -2,10 +2,12 @@
 #pragma once
 
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -31,6 +33,11 @@ ResultCube run_replications(const Model& model, const RunConfig& config,
   ResultCube cube(config.replications, model.period_count(), model.metric_names());
   const int threads =
       config.threads == 0 ? tbb::task_arena::automatic : static_cast<int>(config.threads);
+  // TBB caps its worker pool at the core count; a request for more threads (to prove that
+  // results do not depend on the thread count, say) lifts the cap for this run only.
+  std::optional<tbb::global_control> allow;
+  if (config.threads > static_cast<std::size_t>(tbb::info::default_concurrency()))
+    allow.emplace(tbb::global_control::max_allowed_parallelism, config.threads);
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, config.replications, 1),

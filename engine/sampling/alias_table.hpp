@@ -60,9 +60,10 @@ class AliasTable {
   explicit AliasTable(std::span<const double> weights) {
     constexpr const char* function = "AliasTable";
     if (weights.empty() || weights.size() > MAX_SIZE) {
-      detail::throw_domain_error(function, "weights.size()",
-                                 detail::format_argument(std::uint64_t{weights.size()}),
-                                 "must be between 1 and 2147483647");
+      detail::throw_domain_error(
+          function, "weights.size()",
+          detail::format_argument(static_cast<std::uint64_t>(weights.size())),
+          "must be between 1 and 2147483647");
     }
     double total = 0.0;
     for (std::size_t i = 0; i < weights.size(); ++i) {

@@ -44,8 +44,9 @@ inline std::uint64_t binomial_inversion(RandomStream& rng, std::uint64_t n, doub
 }
 
 // BTRS, "transformed rejection with squeeze": Hoermann (1993), "The generation of binomial
-// random variates", J. Statist. Comput. Simul. 46. Requires p <= 1/2 and n p >= 10; about 1.2
-// uniform pairs per draw and no log in most of them.
+// random variates", J. Statist. Comput. Simul. 46. Requires p <= 1/2 and n p >= 10; about 1.13
+// uniform pairs per draw for large n p (1.37 near n p = 10), most accepted by the squeeze
+// without a log.
 inline std::uint64_t binomial_btrs(RandomStream& rng, std::uint64_t trials, double p) {
   const double n = static_cast<double>(trials);
   const double q = 1.0 - p;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "engine/rng/random_stream.hpp"
 #include "engine/sampling/argument_checks.hpp"
@@ -13,8 +14,9 @@ namespace funnelsim::engine {
 
 /// Splits n trials over k categories with probabilities p[0..k-1], writing counts[0..k-1].
 /// The probabilities may sum to less than 1: the remainder is an implicit extra category that is
-/// not reported (leads that stay put, say), so sum(counts) <= n, with equality when the
-/// probabilities sum to 1. A sum up to 1 + 1e-9 is accepted as rounding and renormalised.
+/// not reported (leads that stay put, say), so sum(counts) <= n. A sum within 1e-9 of 1 (above
+/// or below) is taken as 1 with rounding error: the implicit category is then empty, the
+/// probabilities are renormalised and sum(counts) == n exactly.
 ///
 /// Exact in law: count i is Binomial(remaining trials, p_i / remaining probability), the
 /// conditional law of a multinomial count given the earlier ones. Counts after the trials run
@@ -25,8 +27,10 @@ inline void sample_multinomial(RandomStream& rng, std::uint64_t n,
   constexpr const char* function = "sample_multinomial";
   if (counts.size() != probabilities.size()) {
     detail::throw_domain_error(
-        function, "counts.size()", detail::format_argument(counts.size()),
-        "must equal probabilities.size() (" + detail::format_argument(probabilities.size()) + ")");
+        function, "counts.size()",
+        detail::format_argument(static_cast<std::uint64_t>(counts.size())),
+        "must equal probabilities.size() (" +
+            detail::format_argument(static_cast<std::uint64_t>(probabilities.size())) + ")");
   }
   if (n > detail::BINOMIAL_MAX_TRIALS) {
     detail::throw_domain_error(function, "n", detail::format_argument(n),
@@ -47,10 +51,9 @@ inline void sample_multinomial(RandomStream& rng, std::uint64_t n,
     detail::throw_domain_error(function, "sum(probabilities)", detail::format_argument(total),
                                "must be at most 1 (+1e-9 for rounding)");
   }
-  // Remaining probability mass, including the implicit category. A total above 1 is taken as
-  // rounding: the implicit category is then empty and the others share everything.
-  double mass = total > 1.0 ? total : 1.0;
-  const bool implicit_empty = total >= 1.0;
+  // Remaining probability mass, including the implicit category's.
+  const bool implicit_empty = total >= 1.0 - 1e-9;
+  double mass = implicit_empty ? total : 1.0;
   std::uint64_t remaining = n;
   for (std::size_t i = 0; i < probabilities.size(); ++i) {
     if (remaining == 0 || i > last_positive) {

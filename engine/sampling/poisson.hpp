@@ -43,7 +43,8 @@ inline std::uint64_t poisson_inversion(RandomStream& rng, double mean) {
 
 // PTRS, "transformed rejection with squeeze": Hoermann (1993), "The transformed rejection
 // method for generating Poisson random variables", Insurance: Mathematics and Economics 12.
-// About 1.15 uniform pairs per draw for large means and no log in ~86% of them.
+// About 1.13 uniform pairs per draw for large means (1.33 at mean 10); most candidates are
+// accepted by the squeeze, without a log.
 inline std::uint64_t poisson_ptrs(RandomStream& rng, double mean) {
   const double b = 0.931 + 2.53 * std::sqrt(mean);
   const double a = -0.059 + 0.02483 * b;

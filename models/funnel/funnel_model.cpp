@@ -31,8 +31,9 @@ struct FunnelModel::Replication {
   std::vector<engine::RandomStream> conversion;  ///< [stage][source]
   std::vector<engine::RandomStream> delays;      ///< [transition][source]
   std::vector<engine::RandomStream> values;      ///< [stage][source]
-  std::vector<std::vector<Lead>> pending;        ///< [month][stage]
+  std::vector<std::vector<Lead>> pending;        ///< [month][stage][source]
   std::vector<Lead> batch;
+  std::vector<std::uint32_t> choice;      ///< transition taken by each lead of a batch
   std::vector<double> volume_multiplier;  ///< [source][month]
   std::vector<std::uint64_t> entries;     ///< [month][stage]
   std::vector<double> pipeline;           ///< [month]
@@ -135,7 +136,7 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
       r.delays.push_back(
           make_stream(seed, replication, FunnelStream::DELAYS, t * MAX_SOURCES + src));
 
-  r.pending.resize(months * stages);
+  r.pending.resize(months * stages * sources);
   for (auto& p : r.pending) p.clear();
   r.entries.assign(months * stages, 0);
   r.pipeline.assign(months, 0.0);
@@ -196,18 +197,12 @@ void FunnelModel::draw_probabilities(Replication& r) const {
   }
 }
 
-double FunnelModel::arrival_instant(engine::RandomStream& rng, int month,
-                                    bool follows_calendar) const {
-  const double start = calendar_.month_start(month);
-  if (!follows_calendar) return start + rng.uniform01() * calendar_.month_days(month);
-  const std::size_t day = day_of_month_[static_cast<std::size_t>(month)](rng);
-  return start + static_cast<double>(day) + rng.uniform01();
-}
-
-void FunnelModel::push(Replication& r, std::size_t stage, const Lead& lead) const {
+void FunnelModel::push(Replication& r, std::size_t stage, std::size_t source,
+                       const Lead& lead) const {
   if (!(lead.time < static_cast<double>(calendar_.total_days()))) return;  // beyond the horizon
-  const int month = calendar_.month_of_day(static_cast<int>(lead.time));
-  r.pending[static_cast<std::size_t>(month) * scenario_.stages.size() + stage].push_back(lead);
+  const auto month = static_cast<std::size_t>(calendar_.month_of_day(static_cast<int>(lead.time)));
+  r.pending[(month * scenario_.stages.size() + stage) * scenario_.sources.size() + source]
+      .push_back(lead);
 }
 
 void FunnelModel::generate_inquiries(Replication& r) const {
@@ -255,15 +250,17 @@ void FunnelModel::generate_inquiries(Replication& r) const {
       for (std::size_t t = first; t < last; ++t)
         split[t - first] = r.probability[t * pairs_ + pair];
       engine::sample_multinomial(conversion, count, split, moved);
-      Lead lead{0.0, -1.0, pair, static_cast<std::uint16_t>(s), static_cast<std::uint16_t>(g)};
+      Lead lead{0.0, -1.0, static_cast<std::uint32_t>(g)};
       for (std::size_t t = first; t < last; ++t) {
-        engine::RandomStream& delay_rng = r.delays[t * sources + s];
+        // A local copy keeps the generator's state in registers through the loop.
+        engine::RandomStream delay_rng = r.delays[t * sources + s];
         const FlatTransition& tr = transitions_[t];
         for (std::uint64_t i = 0; i < moved[t - first]; ++i) {
           const double at = instant();
           lead.time = at + tr.delay(delay_rng);
-          push(r, tr.to, lead);
+          push(r, tr.to, s, lead);
         }
+        r.delays[t * sources + s] = delay_rng;
       }
     };
 
@@ -274,8 +271,15 @@ void FunnelModel::generate_inquiries(Replication& r) const {
       const std::uint64_t n = engine::sample_poisson(arrivals, mean);
       engine::sample_multinomial(arrivals, n, mix, by_segment);
       for (std::size_t g = 0; g < segments; ++g)
-        enter(month, g, by_segment[g],
-              [&] { return arrival_instant(instants, month, src.follows_calendar); });
+        if (src.follows_calendar) {
+          const engine::AliasTable& day = day_of_month_[m];
+          const double start = calendar_.month_start(month);
+          enter(month, g, by_segment[g],
+                [&] { return start + static_cast<double>(day(instants)) + instants.uniform01(); });
+        } else {
+          const double start = calendar_.month_start(month), days = calendar_.month_days(month);
+          enter(month, g, by_segment[g], [&] { return start + instants.uniform01() * days; });
+        }
 
       for (const Burst& b : src.bursts) {
         if (b.month_index != month) continue;
@@ -338,16 +342,20 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
         sum += weight.back();
         if (sum <= 0.0) {
           // Every delay has already run out: the leads are overdue and move now.
-          for (std::size_t t = first; t < last; ++t)
+          for (std::size_t t = first; t < last; ++t) {
             weight[t - first] = r.probability[t * pairs_ + pair];
+            sum += weight[t - first];
+          }
         }
-        chosen = first + engine::AliasTable(weight)(rng);
+        // A one-off draw: a linear search is cheaper than building an alias table.
+        double target = rng.uniform01() * sum;
+        chosen = first;
+        while (chosen < last && target >= weight[chosen - first])
+          target -= weight[chosen++ - first];
         if (chosen < last) remaining = transitions_[chosen].delay.sample_above(rng, age) - age;
       }
       if (chosen < last)
-        push(r, transitions_[chosen].to,
-             Lead{remaining, -1.0, pair, static_cast<std::uint16_t>(s),
-                  static_cast<std::uint16_t>(g)});
+        push(r, transitions_[chosen].to, s, Lead{remaining, -1.0, static_cast<std::uint32_t>(g)});
     }
   }
 }
@@ -356,40 +364,60 @@ void FunnelModel::flow(Replication& r) const {
   const auto& sc = scenario_;
   const std::size_t stages = sc.stages.size();
   const std::size_t sources = sc.sources.size();
+  const std::size_t segments = sc.segments.size();
+  const std::size_t count = transitions_.size();
   for (std::size_t m = 0; m < period_count(); ++m) {
     // Leads reach later months only by positive delays; zero delays can feed a stage that
     // was already swept this month, so sweep until the month is empty.
     for (bool moved = true; moved;) {
       moved = false;
       for (std::size_t s = 0; s < stages; ++s) {
-        auto& bucket = r.pending[m * stages + s];
-        if (bucket.empty()) continue;
-        moved = true;
-        r.batch.swap(bucket);
         const Stage& stage = sc.stages[s];
-        r.entries[m * stages + s] += r.batch.size();
         const std::size_t first = stage_first_[s], last = stage_first_[s + 1];
-        const std::size_t count = transitions_.size();
-        for (Lead& lead : r.batch) {
-          if (stage.pipeline) {
-            lead.value = deal_value_[lead.segment](r.values[s * sources + lead.source]);
-            r.pipeline[m] += lead.value;
+        for (std::size_t src = 0; src < sources; ++src) {
+          auto& bucket = r.pending[(m * stages + s) * sources + src];
+          if (bucket.empty()) continue;
+          moved = true;
+          r.batch.swap(bucket);
+          r.entries[m * stages + s] += r.batch.size();
+          if (stage.pipeline || stage.bookings) {
+            engine::RandomStream values = r.values[s * sources + src];
+            for (Lead& lead : r.batch) {
+              if (stage.pipeline || lead.value < 0.0)
+                lead.value = deal_value_[lead.segment](values);
+              if (stage.pipeline) r.pipeline[m] += lead.value;
+              if (stage.bookings) r.bookings[m] += lead.value;
+            }
+            r.values[s * sources + src] = values;
           }
-          if (stage.bookings) {
-            if (lead.value < 0.0)
-              lead.value = deal_value_[lead.segment](r.values[s * sources + lead.source]);
-            r.bookings[m] += lead.value;
+          if (first != last) {
+            // One pass draws every lead's transition, then one pass per transition draws the
+            // delays: each loop keeps a single generator in registers and stays branch-light.
+            engine::RandomStream conversion = r.conversion[s * sources + src];
+            const double* cumulative = r.cumulative.data() + src * segments * count;
+            r.choice.resize(r.batch.size());
+            for (std::size_t i = 0; i < r.batch.size(); ++i) {
+              const double u = conversion.uniform01();
+              const double* c = cumulative + r.batch[i].segment * count;
+              std::size_t t = first;
+              while (t < last && u >= c[t]) ++t;
+              r.choice[i] = static_cast<std::uint32_t>(t);  // last: leaves the funnel
+            }
+            r.conversion[s * sources + src] = conversion;
+            for (std::size_t t = first; t < last; ++t) {
+              engine::RandomStream delays = r.delays[t * sources + src];
+              const FlatTransition& tr = transitions_[t];
+              for (std::size_t i = 0; i < r.batch.size(); ++i) {
+                if (r.choice[i] != t) continue;
+                Lead lead = r.batch[i];
+                lead.time += tr.delay(delays);
+                push(r, tr.to, src, lead);
+              }
+              r.delays[t * sources + src] = delays;
+            }
           }
-          if (first == last) continue;
-          const double u = r.conversion[s * sources + lead.source].uniform01();
-          const double* cumulative = &r.cumulative[lead.pair * count];
-          std::size_t t = first;
-          while (t < last && u >= cumulative[t]) ++t;
-          if (t == last) continue;  // leaves the funnel
-          lead.time += transitions_[t].delay(r.delays[t * sources + lead.source]);
-          push(r, transitions_[t].to, lead);
+          r.batch.clear();
         }
-        r.batch.clear();
       }
     }
   }

@@ -67,12 +67,11 @@ class FunnelModel {
     DistributionSampler delay;
   };
   /// A lead moving through the stages after the entry stage.
+  /// Its source is implied by the bucket it waits in (pending is kept per source).
   struct Lead {
-    double time;           ///< days since the forecast start
-    double value;          ///< deal value in dollars; < 0 until drawn
-    std::uint32_t pair;    ///< source * segments + segment
-    std::uint16_t source;  ///< kept beside pair: a division per lead step costs more than 4 bytes
-    std::uint16_t segment;
+    double time;   ///< days since the forecast start
+    double value;  ///< deal value in dollars; < 0 until drawn
+    std::uint32_t segment;
   };
   struct Replication;  // per-call scratch, defined in the .cpp
 
@@ -80,8 +79,7 @@ class FunnelModel {
   void generate_inquiries(Replication& r) const;
   void seed_initial_funnel(Replication& r) const;
   void flow(Replication& r) const;
-  double arrival_instant(engine::RandomStream& rng, int month, bool follows_calendar) const;
-  void push(Replication& r, std::size_t stage, const Lead& lead) const;
+  void push(Replication& r, std::size_t stage, std::size_t source, const Lead& lead) const;
 
   Scenario scenario_;
   FunnelCalendar calendar_;

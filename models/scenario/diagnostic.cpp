@@ -37,8 +37,13 @@ std::string Diagnostic::format() const {
   if (file == OVERRIDE_FILE) {
     // An override has no position; repeating KEY=VALUE tells the user which --set it was.
     // (Appends rather than `"literal" + std::string`: GCC 12 warns falsely on the latter.)
-    out.append(file).append(" ").append(key_path);
-    if (!value.empty()) out.append("=").append(value);
+    out.append(file).append(" ");
+    if (!override_text.empty())
+      out.append(override_text);
+    else {
+      out.append(key_path);
+      if (!value.empty()) out.append("=").append(value);
+    }
   } else {
     out.append(file);
     if (line > 0)

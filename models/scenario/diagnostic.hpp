@@ -14,6 +14,7 @@ struct Diagnostic {
   std::string key_path;  ///< dotted, e.g. "stages.mql.transitions.sal.probability"
   std::string value;     ///< the offending value as written ("" when missing)
   std::string rule;      ///< what must hold, e.g. "must be between 0 and 1"
+  std::string override_text;  ///< for file "--set": the KEY=VALUE the user wrote
 
   /// "file:line:column: key_path: value 'v' ...: rule" on one line.
   std::string format() const;

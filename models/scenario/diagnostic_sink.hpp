@@ -14,8 +14,8 @@ class DiagnosticSink {
   explicit DiagnosticSink(std::string file) : file_(std::move(file)) {}
 
   void report(int line, int column, std::string key_path, std::string value, std::string rule) {
-    diagnostics_.push_back(
-        Diagnostic{file_, line, column, std::move(key_path), std::move(value), std::move(rule)});
+    diagnostics_.push_back(Diagnostic{
+        file_, line, column, std::move(key_path), std::move(value), std::move(rule), {}});
   }
   void add(Diagnostic diagnostic) { diagnostics_.push_back(std::move(diagnostic)); }
 

@@ -116,6 +116,8 @@ std::optional<std::vector<ProbabilitySpec>> read_table(const YamlCursor& at,
     ok = ok && fallback.has_value();
   }
   std::vector<std::optional<ProbabilitySpec>> by_index(dimension.size());
+  // Listed even when its value is invalid: that problem is reported once, by read_single.
+  std::vector<bool> is_listed(dimension.size(), false);
   if (!table_at) {
     map->missing("by_source", "a table needs by_source or by_segment");
     return std::nullopt;
@@ -128,6 +130,7 @@ std::optional<std::vector<ProbabilitySpec>> read_table(const YamlCursor& at,
     const auto index = dimension.index_of(entry.key);
     if (index) {
       by_index[*index] = spec;
+      is_listed[*index] = true;
     } else if (dimension.known) {
       at.sink().report(entry.line, entry.column, entry.value.path(), entry.key,
                        std::string("unknown ") + noun + suggestion_text(entry.key, dimension.ids));
@@ -136,7 +139,7 @@ std::optional<std::vector<ProbabilitySpec>> read_table(const YamlCursor& at,
   }
   std::string unlisted;
   for (std::size_t i = 0; i < dimension.size(); ++i)
-    if (!by_index[i]) unlisted += (unlisted.empty() ? "" : ", ") + dimension.ids[i];
+    if (!is_listed[i]) unlisted += (unlisted.empty() ? "" : ", ") + dimension.ids[i];
   if (!default_at && !unlisted.empty()) {
     map->missing("default", std::string("is required unless every ") + noun +
                                 " is listed (not listed: " + unlisted + ")");

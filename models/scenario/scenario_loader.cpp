@@ -51,8 +51,8 @@ Scenario load_scenario_text(std::string_view text, const std::string& file_label
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
   auto fail = [&path](int error) {
-    throw ScenarioError({Diagnostic{path, 0, 0, "", "",
-                                    std::string("cannot read the file: ") + std::strerror(error)}});
+    throw ScenarioError({Diagnostic{
+        path, 0, 0, "", "", std::string("cannot read the file: ") + std::strerror(error), {}}});
   };
   errno = 0;
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),

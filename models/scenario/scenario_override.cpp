@@ -10,8 +10,8 @@ namespace {
 
 constexpr const char* OVERRIDE_FILE = "--set";
 
-void report(DiagnosticSink& sink, std::string key_path, std::string value, std::string rule) {
-  sink.add(Diagnostic{OVERRIDE_FILE, 0, 0, std::move(key_path), std::move(value), std::move(rule)});
+void report(DiagnosticSink& sink, const ScenarioOverride& o, std::string rule) {
+  sink.add(Diagnostic{OVERRIDE_FILE, 0, 0, o.key_path, o.value_text, std::move(rule), o.text});
 }
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -57,7 +57,7 @@ YamlNode* walk(YamlNode& root, const std::vector<std::string>& parts, ScenarioOv
     } else if (node->is_sequence()) {
       const auto index = parse_index(part);
       if (!index || *index > node->items.size()) {
-        report(sink, o.key_path, o.value_text,
+        report(sink, o,
                walked + " is a list of " + std::to_string(node->items.size()) + " items: '" + part +
                    "' must be an index from 0 to " + std::to_string(node->items.size()) +
                    " (the last appends)");
@@ -66,8 +66,7 @@ YamlNode* walk(YamlNode& root, const std::vector<std::string>& parts, ScenarioOv
       if (*index == node->items.size()) node->items.emplace_back();
       node = &node->items[*index];
     } else {
-      report(sink, o.key_path, o.value_text,
-             "cannot set a key inside " + walked + ", which is a single value");
+      report(sink, o, "cannot set a key inside " + walked + ", which is a single value");
       return nullptr;
     }
     walked += (walked.empty() ? "" : ".") + part;
@@ -90,7 +89,8 @@ std::vector<ScenarioOverride> apply_overrides(YamlNode* root,
   for (const std::string& text : overrides) {
     const std::size_t equals = text.find('=');
     if (equals == std::string::npos || equals == 0) {
-      report(sink, text, "", "an override must be KEY=VALUE, e.g. sources.web.monthly_volume=800");
+      report(sink, ScenarioOverride{text, text, "", ""},
+             "an override must be KEY=VALUE, e.g. sources.web.monthly_volume=800");
       continue;
     }
     ScenarioOverride o{text, text.substr(0, equals), text.substr(equals + 1), ""};
@@ -98,13 +98,13 @@ std::vector<ScenarioOverride> apply_overrides(YamlNode* root,
     bool empty_part = false;
     for (const std::string& part : parts) empty_part = empty_part || part.empty();
     if (empty_part) {
-      report(sink, o.key_path, o.value_text, "key path has an empty component");
+      report(sink, o, "key path has an empty component");
       continue;
     }
     std::string error;
     auto value = parse_yaml_value(o.value_text, error);
     if (!value) {
-      report(sink, o.key_path, o.value_text, "malformed YAML value: " + error);
+      report(sink, o, "malformed YAML value: " + error);
       continue;
     }
     if (!root) continue;
@@ -135,12 +135,12 @@ void attribute_to_overrides(std::vector<Diagnostic>& diagnostics,
       }
     }
     if (owner) {
+      d.override_text = owner->text;
+      // format() opens with the override as written, so only a created key needs a word.
       if (d.key_path == owner->key_path)
         d.value = owner->value_text;
       else if (created)
-        d.rule += " (" + owner->created + " was created by --set " + owner->text + ")";
-      else
-        d.rule += " (set by --set " + owner->text + ")";
+        d.rule += " (" + owner->created + " was created by this --set)";
     }
     if (owner || (d.line == 0 && !applied.empty())) {
       d.file = OVERRIDE_FILE;

@@ -68,8 +68,8 @@ TEST(RandomStream, EveryKeyFieldSeparatesStreams) {
 }
 
 // uniform01 promises an exact grid, k 2^-53 for an integer k < 2^53, which pins its range [0, 1)
-// without waiting for an extreme draw; uniform_open01 adds half a step to the same k. Both use
-// the top 53 bits of one output.
+// without waiting for an extreme draw; uniform_open01 is (k + 1/2) 2^-52 for the top 52 bits,
+// whose extremes 2^-53 and 1 - 2^-53 are exact doubles strictly inside (0, 1).
 TEST(RandomStream, UniformMappingsStayInRange) {
   RandomStream rng(StreamKey{11, 0, 0, 0});
   for (int i = 0; i < 1'000'000; ++i) {
@@ -86,10 +86,13 @@ TEST(RandomStream, UniformMappingsStayInRange) {
   RandomStream b(StreamKey{12, 0, 0, 0});
   RandomStream c(StreamKey{12, 0, 0, 0});
   for (int i = 0; i < 1000; ++i) {
-    const std::uint64_t top = c() >> 11;
-    ASSERT_EQ(a.uniform01(), static_cast<double>(top) * 0x1.0p-53);
-    ASSERT_EQ(b.uniform_open01(), (static_cast<double>(top) + 0.5) * 0x1.0p-53);
+    const std::uint64_t word = c();
+    ASSERT_EQ(a.uniform01(), static_cast<double>(word >> 11) * 0x1.0p-53);
+    ASSERT_EQ(b.uniform_open01(), (static_cast<double>(word >> 12) + 0.5) * 0x1.0p-52);
   }
+  // The extreme words map strictly inside the interval (the old 53-bit form rounded to 1.0).
+  EXPECT_LT((static_cast<double>(~std::uint64_t{0} >> 12) + 0.5) * 0x1.0p-52, 1.0);
+  EXPECT_GT((static_cast<double>(std::uint64_t{0} >> 12) + 0.5) * 0x1.0p-52, 0.0);
 }
 
 // Mean 1/2 and variance 1/12 at 5 standard errors: se(mean) = sqrt(1/12 / n) and

@@ -173,9 +173,10 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheOverride) {
   const auto created =
       about(problems(BASE, {"sources.social.monthly_volume=5"}), "sources.social.segment_mix");
   EXPECT_EQ(created.file, "--set");
-  EXPECT_EQ(created.rule,
-            "is required when there is more than one segment (sources.social was "
-            "created by --set sources.social.monthly_volume=5)");
+  EXPECT_EQ(created.override_text, "sources.social.monthly_volume=5");
+  EXPECT_EQ(created.format(),
+            "--set sources.social.monthly_volume=5: sources.social.segment_mix: is required when "
+            "there is more than one segment (sources.social was created by this --set)");
 }
 
 TEST(ScenarioOverrides, FileProblemsKeepTheirPositionNextToOverrideProblems) {

@@ -32,9 +32,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   app.set_version_flag("--version", std::string("funnelsim ") + ENGINE_VERSION);
   app.require_subcommand(1);
   app.footer(
-      "Start with `funnelsim forecast` (the embedded example company), then copy it with\n"
-      "`funnelsim default-scenario > mine.yaml`, edit, `funnelsim validate mine.yaml`, and\n"
-      "`funnelsim forecast mine.yaml`. `funnelsim COMMAND --help` explains each command.");
+      "Examples:\n"
+      "  funnelsim forecast                              # the embedded example company\n"
+      "  funnelsim default-scenario > mine.yaml          # a documented starting point\n"
+      "  funnelsim validate mine.yaml                    # every problem, with line and key\n"
+      "  funnelsim forecast mine.yaml -n 5000 --json out.json\n"
+      "`funnelsim COMMAND --help` explains each command; scenarios/README.md each scenario key.");
 
   ForecastOptions forecast;
   CLI::App* fc = app.add_subcommand(

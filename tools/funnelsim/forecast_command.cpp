@@ -139,10 +139,11 @@ int run_validate_command(const ScenarioInput& input, std::ostream& out, std::ost
   }
   out << (scenario->file_name.empty() ? "<default>" : scenario->file_name) << ": valid. \""
       << scenario->name << "\": " << scenario->sources.size() << " sources, "
-      << scenario->segments.size() << " segments, " << scenario->stages.size() << " stages, "
-      << scenario->calendar.horizon_months << " months from " << scenario->calendar.start_year
-      << '-' << (scenario->calendar.start_month < 10 ? "0" : "") << scenario->calendar.start_month
-      << ".\n";
+      << scenario->segments.size()
+      << (scenario->segments.size() == 1 ? " segment, " : " segments, ") << scenario->stages.size()
+      << " stages, " << scenario->calendar.horizon_months << " months from "
+      << scenario->calendar.start_year << '-' << (scenario->calendar.start_month < 10 ? "0" : "")
+      << scenario->calendar.start_month << ".\n";
   return EXIT_OK;
 }
 

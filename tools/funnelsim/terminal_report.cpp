@@ -71,8 +71,11 @@ void print_forecast(std::ostream& out, const models::Scenario& scenario,
   char buf[256];
   out << "funnelsim " << ENGINE_VERSION << "  " << scenario.name << "  ("
       << (scenario.file_name.empty() ? "<default>" : scenario.file_name) << ")\n";
+  // format_count gives counts under 100 a decimal, for means; a replication count is whole.
   std::snprintf(buf, sizeof buf, "%s replications, seed %llu, %zu months from %s, %.2f s\n",
-                format_count(static_cast<double>(config.replications)).c_str(),
+                (config.replications < 100 ? std::to_string(config.replications)
+                                           : format_count(static_cast<double>(config.replications)))
+                    .c_str(),
                 static_cast<unsigned long long>(config.seed), forecast.months.size(),
                 forecast.months.front().c_str(), forecast.seconds);
   out << buf;
