@@ -33,7 +33,8 @@ struct FunnelModel::Replication {
   std::vector<engine::RandomStream> values;      ///< [stage][source]
   std::vector<std::vector<Lead>> pending;        ///< [month][stage][source]
   std::vector<Lead> batch;
-  std::vector<std::uint32_t> choice;      ///< transition taken by each lead of a batch
+  std::vector<std::uint32_t> chosen;      ///< [option][i]: batch indices per transition
+  std::vector<std::size_t> chosen_count;  ///< leads per option of the current batch
   std::vector<double> volume_multiplier;  ///< [source][month]
   std::vector<std::uint64_t> entries;     ///< [month][stage]
   std::vector<double> pipeline;           ///< [month]
@@ -49,6 +50,9 @@ FunnelModel::FunnelModel(Scenario scenario)
                                 " sources, but must have 1 to " + std::to_string(MAX_SOURCES));
   if (sc.segments.empty()) throw std::invalid_argument("FunnelModel: the scenario has no segments");
   pairs_ = sc.sources.size() * sc.segments.size();
+  stage_count_ = sc.stages.size();
+  source_count_ = sc.sources.size();
+  horizon_days_ = static_cast<double>(calendar_.total_days());
   const std::size_t months = period_count();
 
   for (const auto& stage : sc.stages) metric_names_.push_back("volume." + stage.id);
@@ -199,10 +203,9 @@ void FunnelModel::draw_probabilities(Replication& r) const {
 
 void FunnelModel::push(Replication& r, std::size_t stage, std::size_t source,
                        const Lead& lead) const {
-  if (!(lead.time < static_cast<double>(calendar_.total_days()))) return;  // beyond the horizon
+  if (!(lead.time < horizon_days_)) return;  // beyond the horizon
   const auto month = static_cast<std::size_t>(calendar_.month_of_day(static_cast<int>(lead.time)));
-  r.pending[(month * scenario_.stages.size() + stage) * scenario_.sources.size() + source]
-      .push_back(lead);
+  r.pending[(month * stage_count_ + stage) * source_count_ + source].push_back(lead);
 }
 
 void FunnelModel::generate_inquiries(Replication& r) const {
@@ -250,7 +253,7 @@ void FunnelModel::generate_inquiries(Replication& r) const {
       for (std::size_t t = first; t < last; ++t)
         split[t - first] = r.probability[t * pairs_ + pair];
       engine::sample_multinomial(conversion, count, split, moved);
-      Lead lead{0.0, -1.0, static_cast<std::uint32_t>(g)};
+      Lead lead{0.0, -1.0f, static_cast<std::uint32_t>(g)};
       for (std::size_t t = first; t < last; ++t) {
         // A local copy keeps the generator's state in registers through the loop.
         engine::RandomStream delay_rng = r.delays[t * sources + s];
@@ -355,7 +358,7 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
         if (chosen < last) remaining = transitions_[chosen].delay.sample_above(rng, age) - age;
       }
       if (chosen < last)
-        push(r, transitions_[chosen].to, s, Lead{remaining, -1.0, static_cast<std::uint32_t>(g)});
+        push(r, transitions_[chosen].to, s, Lead{remaining, -1.0f, static_cast<std::uint32_t>(g)});
     }
   }
 }
@@ -383,8 +386,8 @@ void FunnelModel::flow(Replication& r) const {
           if (stage.pipeline || stage.bookings) {
             engine::RandomStream values = r.values[s * sources + src];
             for (Lead& lead : r.batch) {
-              if (stage.pipeline || lead.value < 0.0)
-                lead.value = deal_value_[lead.segment](values);
+              if (stage.pipeline || lead.value < 0.0f)
+                lead.value = static_cast<float>(deal_value_[lead.segment](values));
               if (stage.pipeline) r.pipeline[m] += lead.value;
               if (stage.bookings) r.bookings[m] += lead.value;
             }
@@ -392,28 +395,33 @@ void FunnelModel::flow(Replication& r) const {
           }
           if (first != last) {
             // One pass draws every lead's transition, then one pass per transition draws the
-            // delays: each loop keeps a single generator in registers and stays branch-light.
+            // delays of its leads. The choice is branch-free (the number of cumulative
+            // thresholds at or below u) and each lead's index is appended to its transition's
+            // list, because a branch on a coin flip is mispredicted half the time.
             engine::RandomStream conversion = r.conversion[s * sources + src];
-            const double* cumulative = r.cumulative.data() + src * segments * count;
-            r.choice.resize(r.batch.size());
-            for (std::size_t i = 0; i < r.batch.size(); ++i) {
+            const double* cumulative = r.cumulative.data() + src * segments * count + first;
+            const std::size_t options = last - first;  // the list after them: leads that leave
+            const std::size_t n = r.batch.size();
+            r.chosen.resize((options + 1) * n);
+            r.chosen_count.assign(options + 1, 0);
+            for (std::size_t i = 0; i < n; ++i) {
               const double u = conversion.uniform01();
               const double* c = cumulative + r.batch[i].segment * count;
-              std::size_t t = first;
-              while (t < last && u >= c[t]) ++t;
-              r.choice[i] = static_cast<std::uint32_t>(t);  // last: leaves the funnel
+              std::size_t k = 0;
+              for (std::size_t t = 0; t < options; ++t) k += static_cast<std::size_t>(u >= c[t]);
+              r.chosen[k * n + r.chosen_count[k]++] = static_cast<std::uint32_t>(i);
             }
             r.conversion[s * sources + src] = conversion;
-            for (std::size_t t = first; t < last; ++t) {
-              engine::RandomStream delays = r.delays[t * sources + src];
-              const FlatTransition& tr = transitions_[t];
-              for (std::size_t i = 0; i < r.batch.size(); ++i) {
-                if (r.choice[i] != t) continue;
-                Lead lead = r.batch[i];
+            for (std::size_t k = 0; k < options; ++k) {
+              engine::RandomStream delays = r.delays[(first + k) * sources + src];
+              const FlatTransition& tr = transitions_[first + k];
+              const std::uint32_t* chosen = r.chosen.data() + k * n;
+              for (std::size_t j = 0; j < r.chosen_count[k]; ++j) {
+                Lead lead = r.batch[chosen[j]];
                 lead.time += tr.delay(delays);
                 push(r, tr.to, src, lead);
               }
-              r.delays[t * sources + src] = delays;
+              r.delays[(first + k) * sources + src] = delays;
             }
           }
           r.batch.clear();

@@ -68,11 +68,15 @@ class FunnelModel {
   };
   /// A lead moving through the stages after the entry stage.
   /// Its source is implied by the bucket it waits in (pending is kept per source).
+  /// 16 bytes: a replication streams tens of thousands of leads through its buckets, and at
+  /// 24 bytes they no longer fit in L2. A float holds a deal value to about 1e-7 of itself
+  /// (cents on a $100k deal); sums of dollars are kept in double.
   struct Lead {
-    double time;   ///< days since the forecast start
-    double value;  ///< deal value in dollars; < 0 until drawn
+    double time;  ///< days since the forecast start
+    float value;  ///< deal value in dollars; < 0 until drawn
     std::uint32_t segment;
   };
+  static_assert(sizeof(Lead) == 16);
   struct Replication;  // per-call scratch, defined in the .cpp
 
   void draw_probabilities(Replication& r) const;
@@ -84,7 +88,10 @@ class FunnelModel {
   Scenario scenario_;
   FunnelCalendar calendar_;
   std::vector<std::string> metric_names_;
-  std::size_t pairs_ = 0;  ///< sources x segments
+  std::size_t pairs_ = 0;        ///< sources x segments
+  std::size_t stage_count_ = 0;  ///< cached: vector::size() divides on every push
+  std::size_t source_count_ = 0;
+  double horizon_days_ = 0.0;
   std::vector<FlatTransition> transitions_;
   std::vector<std::size_t> stage_first_;  ///< transitions of stage s: [first[s], first[s+1])
   std::vector<double> expected_volume_;   ///< [source][month]
