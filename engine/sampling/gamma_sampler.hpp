@@ -5,6 +5,7 @@
 
 #include "engine/rng/random_stream.hpp"
 #include "engine/sampling/argument_checks.hpp"
+#include "engine/sampling/exponential.hpp"
 #include "engine/sampling/standard_normal.hpp"
 #include "engine/sampling/uniform_bits.hpp"
 
@@ -17,12 +18,22 @@ namespace funnelsim::engine {
 /// least 95% of tries (more as a grows), mostly by a squeeze that needs no log. For a < 1 the
 /// same paper's boost applies: Gamma(a) = Gamma(a + 1) * U^(1/a).
 ///
+/// Shapes 1/2, 1, 3/2, ..., 3 (delays written as `shape: 2` are common) are drawn instead as a
+/// sum of standard exponentials plus Z^2 / 2 for the half: exact (Gamma(k) is a sum of k unit
+/// exponentials, Gamma(1/2) is chi-square(1) / 2) and about twice as fast as the rejection
+/// method with the ziggurat samplers, up to three terms.
+///
 /// Tested by tests/engine/samplers_test.cpp (chi-square against Boost.Math, pinned draws).
 class GammaSampler {
  public:
   GammaSampler(double shape, double scale) : shape_(shape), scale_(scale) {
     detail::check_positive_finite("GammaSampler", "shape", shape);
     detail::check_positive_finite("GammaSampler", "scale", scale);
+    const double twice = 2.0 * shape;
+    if (shape <= 3.0 && twice == std::floor(twice)) {
+      exponentials_ = static_cast<int>(shape);
+      half_ = static_cast<int>(twice) % 2 == 1;
+    }
     boosted_ = shape < 1.0;
     d_ = (boosted_ ? shape + 1.0 : shape) - 1.0 / 3.0;
     c_ = 1.0 / std::sqrt(9.0 * d_);
@@ -30,6 +41,15 @@ class GammaSampler {
   }
 
   double operator()(RandomStream& rng) const {
+    if (exponentials_ > 0 || half_) {
+      double x = 0.0;
+      if (half_) {
+        const double z = sample_standard_normal(rng);
+        x = 0.5 * z * z;
+      }
+      for (int i = 0; i < exponentials_; ++i) x += detail::standard_exponential(rng);
+      return scale_ * x;
+    }
     const double unit = unit_scale_draw(rng);
     if (!boosted_) return scale_ * unit;
     // exp(log U / a) rather than pow keeps the libm functions the draws depend on to
@@ -67,6 +87,8 @@ class GammaSampler {
   double shape_;
   double scale_;
   bool boosted_ = false;
+  int exponentials_ = 0;  ///< > 0 or half_: the sum-of-exponentials path
+  bool half_ = false;
   double d_ = 0.0;
   double c_ = 0.0;
   double inverse_shape_ = 0.0;
