@@ -94,4 +94,10 @@ void AtomicFile::commit() {
   committed_ = true;
 }
 
+void write_file_atomically(const std::string& path, std::string_view text) {
+  AtomicFile file(path);
+  file.write(text);
+  file.commit();
+}
+
 }  // namespace funnelsim::engine

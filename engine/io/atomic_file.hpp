@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace funnelsim::engine {
@@ -44,5 +45,8 @@ class AtomicFile {
   int fd_ = -1;
   bool committed_ = false;
 };
+
+/// Writes `text` to `path` through an AtomicFile: the destination appears complete or not at all.
+void write_file_atomically(const std::string& path, std::string_view text);
 
 }  // namespace funnelsim::engine

@@ -66,10 +66,7 @@ std::string csv_text(const RunMetadata& metadata, const ResultCube& cube,
 
 void write_csv(const std::string& path, const RunMetadata& metadata, const ResultCube& cube,
                const std::vector<PeriodStats>& stats, const std::optional<TotalsSection>& totals) {
-  const std::string text = csv_text(metadata, cube, stats, totals);
-  AtomicFile file(path);
-  file.write(text);
-  file.commit();
+  write_file_atomically(path, csv_text(metadata, cube, stats, totals));
 }
 
 }  // namespace funnelsim::engine

@@ -65,10 +65,7 @@ std::string json_text(const RunMetadata& metadata, const ResultCube& cube,
 
 void write_json(const std::string& path, const RunMetadata& metadata, const ResultCube& cube,
                 const std::vector<PeriodStats>& stats, const std::optional<TotalsSection>& totals) {
-  const std::string text = json_text(metadata, cube, stats, totals);
-  AtomicFile file(path);
-  file.write(text);
-  file.commit();
+  write_file_atomically(path, json_text(metadata, cube, stats, totals));
 }
 
 }  // namespace funnelsim::engine

@@ -30,7 +30,11 @@ void quarter_groups(const std::vector<std::string>& months, std::vector<std::str
 
 Forecast run_forecast(const Scenario& scenario, const engine::RunConfig& config,
                       engine::Progress* progress) {
-  const FunnelModel model(scenario);
+  return run_forecast(FunnelModel(scenario), config, progress);
+}
+
+Forecast run_forecast(const FunnelModel& model, const engine::RunConfig& config,
+                      engine::Progress* progress) {
   Forecast f;
   f.months = model.period_labels();
   const auto start = std::chrono::steady_clock::now();

@@ -9,6 +9,7 @@
 #include "engine/run/run_config.hpp"
 #include "engine/stats/result_cube.hpp"
 #include "engine/stats/summary.hpp"
+#include "models/funnel/funnel_model.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace funnelsim::models {
@@ -30,7 +31,11 @@ struct Forecast {
 void quarter_groups(const std::vector<std::string>& months, std::vector<std::string>& labels,
                     std::vector<std::vector<std::size_t>>& groups);
 
-/// Runs `config.replications` replications of the scenario and summarises them.
+/// Runs `config.replications` replications of the model and summarises them.
+Forecast run_forecast(const FunnelModel& model, const engine::RunConfig& config,
+                      engine::Progress* progress = nullptr);
+
+/// The same, building the model from the scenario.
 Forecast run_forecast(const Scenario& scenario, const engine::RunConfig& config,
                       engine::Progress* progress = nullptr);
 

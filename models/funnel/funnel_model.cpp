@@ -35,7 +35,6 @@ struct FunnelModel::Replication {
   std::vector<Lead> batch;
   std::vector<std::uint32_t> chosen;      ///< [option][i]: batch indices per transition
   std::vector<std::size_t> chosen_count;  ///< leads per option of the current batch
-  std::vector<double> volume_multiplier;  ///< [source][month]
   std::vector<std::uint64_t> entries;     ///< [month][stage]
   std::vector<double> pipeline;           ///< [month]
   std::vector<double> bookings;           ///< [month]

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "engine/io/csv_writer.hpp"
@@ -83,16 +84,16 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
   check_output_path("--csv", options.csv, seen, problems);
   check_output_path("--hdf5", options.hdf5, seen, problems);
 
-  std::vector<std::string> metric_names;
+  std::optional<models::FunnelModel> model;
   if (scenario) {
-    const models::FunnelModel probe(*scenario);
-    metric_names = probe.metric_names();
+    model.emplace(*scenario);
+    const std::vector<std::string> metric_names = model->metric_names();
     for (const auto& m : options.metrics)
       if (std::find(metric_names.begin(), metric_names.end(), m) == metric_names.end())
         problems.push_back(
             command_line_problem("--metrics", m, "is not a metric of this scenario"));
     if (problems.empty())
-      check_memory(config.replications, probe.period_count(), metric_names.size(), problems);
+      check_memory(config.replications, model->period_count(), metric_names.size(), problems);
   }
   if (!problems.empty()) {
     report_problems(problems, err);
@@ -104,7 +105,7 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
     engine::Progress progress_bar(err, config.replications);
     engine::Progress silent;
     const models::Forecast forecast =
-        models::run_forecast(*scenario, config, show_progress ? &progress_bar : &silent);
+        models::run_forecast(*model, config, show_progress ? &progress_bar : &silent);
 
     engine::RunMetadata meta;
     meta.scenario_name = scenario->name;
