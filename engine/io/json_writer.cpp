@@ -51,6 +51,11 @@ std::string json_text(const RunMetadata& metadata, const ResultCube& cube,
     section = Json::object();
     section["periods"] = totals->period_labels;
     section["metrics"] = metrics_object(cube, totals->stats);
+    Json& rules = section["rules"];
+    rules = Json::object();
+    for (std::size_t m = 0; m < cube.metrics(); ++m)
+      rules[cube.metric_names()[m]] =
+          aggregation_name(totals->rules.empty() ? PeriodAggregation::Sum : totals->rules[m]);
   }
   document["scenario_text"] = metadata.scenario_text;
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/stats/period_aggregation.hpp"
 #include "engine/stats/summary.hpp"
 
 namespace funnelsim::engine {
@@ -13,6 +14,21 @@ namespace funnelsim::engine {
 struct TotalsSection {
   std::vector<std::string> period_labels;
   std::vector<PeriodStats> stats;
+  /// Per metric in cube order, how its periods were combined; empty = all summed.
+  std::vector<PeriodAggregation> rules;
 };
+
+/// "sum", "mean" or "last", as written in the JSON output.
+inline const char* aggregation_name(PeriodAggregation rule) {
+  switch (rule) {
+    case PeriodAggregation::Mean:
+      return "mean";
+    case PeriodAggregation::Last:
+      return "last";
+    case PeriodAggregation::Sum:
+      break;
+  }
+  return "sum";
+}
 
 }  // namespace funnelsim::engine

@@ -10,6 +10,16 @@ namespace funnelsim::engine {
 
 ResultCube aggregate_periods(const ResultCube& cube,
                              const std::vector<std::vector<std::size_t>>& groups) {
+  return aggregate_periods(cube, groups,
+                           std::vector<PeriodAggregation>(cube.metrics(), PeriodAggregation::Sum));
+}
+
+ResultCube aggregate_periods(const ResultCube& cube,
+                             const std::vector<std::vector<std::size_t>>& groups,
+                             const std::vector<PeriodAggregation>& rules) {
+  if (rules.size() != cube.metrics())
+    throw std::invalid_argument("aggregate_periods: " + std::to_string(rules.size()) +
+                                " rules for " + std::to_string(cube.metrics()) + " metrics");
   for (std::size_t g = 0; g < groups.size(); ++g)
     for (const std::size_t period : groups[g])
       if (period >= cube.periods())
@@ -29,7 +39,21 @@ ResultCube aggregate_periods(const ResultCube& cube,
       sums.assign(metrics, NeumaierSum{});
       for (const std::size_t period : groups[g])
         for (std::size_t m = 0; m < metrics; ++m) sums[m].add(row[period * metrics + m]);
-      for (std::size_t m = 0; m < metrics; ++m) out[g * metrics + m] = sums[m].value();
+      const auto count = static_cast<double>(groups[g].size());
+      for (std::size_t m = 0; m < metrics; ++m) {
+        double& value = out[g * metrics + m];
+        switch (rules[m]) {
+          case PeriodAggregation::Sum:
+            value = sums[m].value();
+            break;
+          case PeriodAggregation::Mean:
+            value = groups[g].empty() ? 0.0 : sums[m].value() / count;
+            break;
+          case PeriodAggregation::Last:
+            value = groups[g].empty() ? 0.0 : row[groups[g].back() * metrics + m];
+            break;
+        }
+      }
     }
   }
   return totals;

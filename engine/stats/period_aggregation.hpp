@@ -1,4 +1,5 @@
-// Sums of periods per replication (quarters, horizon totals) as a new result cube.
+// Sums (or means, or last values) of periods per replication (quarters, horizon totals) as
+// a new result cube.
 #pragma once
 
 #include <cstddef>
@@ -22,5 +23,16 @@ namespace funnelsim::engine {
 /// Tested by tests/engine/period_aggregation_test.cpp.
 ResultCube aggregate_periods(const ResultCube& cube,
                              const std::vector<std::vector<std::size_t>>& groups);
+
+/// How a metric's periods combine into a group: counts and dollars add up; levels such as
+/// a utilisation or a share are averaged over the group's periods (each period weighs the
+/// same); stocks such as a month-end backlog take the group's last listed period.
+enum class PeriodAggregation { Sum, Mean, Last };
+
+/// As above, with a rule per metric (`rules.size()` must equal the cube's metric count;
+/// throws std::invalid_argument otherwise). An empty group gives 0 under every rule.
+ResultCube aggregate_periods(const ResultCube& cube,
+                             const std::vector<std::vector<std::size_t>>& groups,
+                             const std::vector<PeriodAggregation>& rules);
 
 }  // namespace funnelsim::engine

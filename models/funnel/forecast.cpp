@@ -42,7 +42,8 @@ Forecast run_forecast(const FunnelModel& model, const engine::RunConfig& config,
   f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   f.monthly = engine::summarise(f.cube);
   quarter_groups(f.months, f.total_labels, f.total_groups);
-  f.totals = engine::summarise(engine::aggregate_periods(f.cube, f.total_groups));
+  f.total_rules = model.metric_aggregations();
+  f.totals = engine::summarise(engine::aggregate_periods(f.cube, f.total_groups, f.total_rules));
   return f;
 }
 

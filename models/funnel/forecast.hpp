@@ -7,6 +7,7 @@
 
 #include "engine/run/progress.hpp"
 #include "engine/run/run_config.hpp"
+#include "engine/stats/period_aggregation.hpp"
 #include "engine/stats/result_cube.hpp"
 #include "engine/stats/summary.hpp"
 #include "models/funnel/funnel_model.hpp"
@@ -23,6 +24,7 @@ struct Forecast {
   std::vector<std::string> total_labels;               ///< "2027-Q1", ..., "total"
   std::vector<std::vector<std::size_t>> total_groups;  ///< months summed into each label
   std::vector<engine::PeriodStats> totals;             ///< per metric, over total_labels
+  std::vector<engine::PeriodAggregation> total_rules;  ///< per metric: how months combine
   double seconds = 0.0;                                ///< wall time of the replications
 };
 

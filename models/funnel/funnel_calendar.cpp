@@ -23,14 +23,17 @@ FunnelCalendar::FunnelCalendar(const Calendar& calendar) {
     for (int d = 1; d <= days; ++d) {
       const year_month_day date = ym / std::chrono::day{static_cast<unsigned>(d)};
       // iso_encoding: Monday = 1 ... Sunday = 7; the scenario's working_weekdays is Monday-first.
-      const unsigned weekday_index = weekday{sys_days{date}}.iso_encoding() - 1;
-      bool working = calendar.working_weekdays[weekday_index];
+      const unsigned weekday_index = std::chrono::weekday{sys_days{date}}.iso_encoding() - 1;
+      if (m == 0 && d == 1) first_weekday_ = static_cast<int>(weekday_index);
+      bool holiday = false;
       for (const auto& h : calendar.holidays)
         if (h[0] == static_cast<int>(ym.year()) && h[1] == static_cast<int>(unsigned{ym.month()}) &&
             h[2] == d)
-          working = false;
+          holiday = true;
+      const bool working = calendar.working_weekdays[weekday_index] && !holiday;
       month_of_day_.push_back(static_cast<std::uint16_t>(m));
       working_.push_back(working ? 1 : 0);
+      holiday_.push_back(holiday ? 1 : 0);
     }
     day += days;
   }

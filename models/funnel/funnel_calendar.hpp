@@ -27,6 +27,11 @@ class FunnelCalendar {
   /// Forecast month containing day d (0 <= d < total_days()).
   int month_of_day(int d) const { return month_of_day_[static_cast<std::size_t>(d)]; }
   bool is_working_day(int d) const { return working_[static_cast<std::size_t>(d)] != 0; }
+  /// Day of the week of day d: Monday = 0 ... Sunday = 6 (0 <= d < total_days()).
+  int weekday(int d) const { return (first_weekday_ + d) % 7; }
+  /// Whether day d is one of the scenario's holidays, whatever its weekday
+  /// (0 <= d < total_days()). Holidays are never working days.
+  bool is_holiday(int d) const { return holiday_[static_cast<std::size_t>(d)] != 0; }
   /// "YYYY-MM" labels of the forecast months.
   const std::vector<std::string>& labels() const { return labels_; }
 
@@ -36,6 +41,8 @@ class FunnelCalendar {
   std::vector<int> calendar_month_;
   std::vector<std::uint16_t> month_of_day_;
   std::vector<std::uint8_t> working_;
+  std::vector<std::uint8_t> holiday_;
+  int first_weekday_ = 0;  ///< weekday of day 0, Monday = 0
   std::vector<std::string> labels_;
 };
 

@@ -1,9 +1,15 @@
 #include "models/funnel/funnel_model.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
+#include "engine/stats/neumaier_sum.hpp"
+#include "engine/stats/quantile.hpp"
+#include "models/capacity/pool_queue.hpp"
+#include "models/capacity/rep_roster.hpp"
 #include "models/funnel/funnel_streams.hpp"
 
 namespace funnelsim::models {
@@ -18,6 +24,24 @@ engine::RandomStream make_stream(std::uint64_t seed, std::uint64_t replication, 
 
 /// Tries of plain rejection before the starting funnel falls back to exact inversion.
 constexpr int MAX_REJECTION_TRIES = 64;
+
+engine::RandomStream capacity_stream(std::uint64_t seed, std::uint64_t replication,
+                                     std::size_t pool, CapacitySubstream part) {
+  return make_stream(seed, replication, FunnelStream::CAPACITY,
+                     pool * CAPACITY_SUBSTREAMS + static_cast<std::uint32_t>(part));
+}
+
+/// Every rep across the pools is numbered for Lead::owner, which has 16 bits.
+constexpr std::size_t MAX_OWNERS = std::numeric_limits<std::uint16_t>::max();
+
+std::atomic<std::uint64_t> next_model_identity{1};
+
+/// A lead waiting in (or being worked by) a pool, with where it came from.
+struct PoolLead {
+  Lead lead;
+  std::uint32_t stage;
+  std::uint32_t source;
+};
 
 }  // namespace
 
@@ -38,6 +62,17 @@ struct FunnelModel::Replication {
   std::vector<std::uint64_t> entries;     ///< [month][stage]
   std::vector<double> pipeline;           ///< [month]
   std::vector<double> bookings;           ///< [month]
+
+  // Capacity: rebuilt when the thread runs another model.
+  std::uint64_t model_identity = 0;
+  std::vector<RepRoster> rosters;                 ///< per pool
+  std::vector<PoolQueue> queues;                  ///< per pool
+  std::vector<std::vector<PoolLead>> pool_leads;  ///< per pool: QueueTask::payload indexes
+  std::vector<engine::RandomStream> lead_keys;    ///< per pool
+  std::vector<std::size_t> owner_offset;          ///< per pool: first Lead::owner - 1
+  std::vector<std::uint32_t> owner_pool;          ///< per owner - 1
+  std::vector<std::uint32_t> twin_qualified;      ///< [pool][month], without capacity limits
+  bool unlimited = false;
 };
 
 FunnelModel::FunnelModel(Scenario scenario)
@@ -48,15 +83,26 @@ FunnelModel::FunnelModel(Scenario scenario)
                                 std::to_string(sc.sources.size()) +
                                 " sources, but must have 1 to " + std::to_string(MAX_SOURCES));
   if (sc.segments.empty()) throw std::invalid_argument("FunnelModel: the scenario has no segments");
+  if (sc.segments.size() > std::numeric_limits<std::uint16_t>::max())
+    throw std::invalid_argument("FunnelModel: more than 65535 segments");
+  identity_ = next_model_identity.fetch_add(1);
   pairs_ = sc.sources.size() * sc.segments.size();
   stage_count_ = sc.stages.size();
   source_count_ = sc.sources.size();
+  segment_count_ = sc.segments.size();
   horizon_days_ = static_cast<double>(calendar_.total_days());
   const std::size_t months = period_count();
 
   for (const auto& stage : sc.stages) metric_names_.push_back("volume." + stage.id);
   metric_names_.push_back("pipeline.created");
   metric_names_.push_back("bookings");
+  capacity_metric_ = metric_names_.size();
+  for (const RepPool& pool : sc.capacity.pools)
+    for (const char* pattern : POOL_METRIC_NAMES) {
+      std::string name = pattern;
+      name.replace(name.find("{}"), 2, pool.id);
+      metric_names_.push_back(std::move(name));
+    }
 
   for (std::size_t s = 0; s < sc.stages.size(); ++s) {
     stage_first_.push_back(transitions_.size());
@@ -113,6 +159,81 @@ FunnelModel::FunnelModel(Scenario scenario)
   if (total <= 0.0) std::fill(horizon_volume.begin(), horizon_volume.end(), 1.0);
   source_share_ = engine::AliasTable(horizon_volume);
   for (const auto& seg : sc.segments) deal_value_.emplace_back(seg.deal_value);
+  if (!sc.calendar.arrival_hours.empty())
+    hour_of_day_ = engine::AliasTable(sc.calendar.arrival_hours);
+
+  // Capacity: which pool's queue a lead joins, which pool holds its open deal.
+  pool_of_.assign(stage_count_ * source_count_ * segment_count_, -1);
+  holder_of_.assign(stage_count_ * source_count_ * segment_count_, -1);
+  for (std::size_t p = 0; p < sc.capacity.pools.size(); ++p) {
+    const RepPool& pool = sc.capacity.pools[p];
+    PoolPlan plan;
+    plan.attempt_minutes = DistributionSampler(pool.attempt_minutes);
+    plan.qualification_minutes = DistributionSampler(pool.qualification_minutes);
+    plan.qualifies.assign(transitions_.size(), 0);
+    plan.holds.assign(stage_count_, 0);
+    for (std::size_t stage : pool.holds) plan.holds.at(stage) = 1;
+    for (std::size_t stage : pool.works)
+      for (std::size_t t = stage_first_.at(stage); t < stage_first_[stage + 1]; ++t) {
+        const std::size_t to = transitions_[t].to;
+        const bool listed =
+            std::find(pool.qualifies.begin(), pool.qualifies.end(), to) != pool.qualifies.end();
+        plan.qualifies[t] =
+            pool.qualifies.empty() ? (!pool.lost_to || *pool.lost_to != to) : listed;
+      }
+    auto accepts = [&](std::size_t src, std::size_t g) {
+      return (pool.sources.empty() || pool.sources[src]) &&
+             (pool.segments.empty() || pool.segments[g]);
+    };
+    for (std::size_t src = 0; src < source_count_; ++src)
+      for (std::size_t g = 0; g < segment_count_; ++g) {
+        if (!accepts(src, g)) continue;
+        for (std::size_t stage : pool.works) {
+          int& slot = pool_of_[(stage * source_count_ + src) * segment_count_ + g];
+          if (slot < 0) slot = static_cast<int>(p);
+        }
+        for (std::size_t stage : pool.holds) {
+          int& slot = holder_of_[(stage * source_count_ + src) * segment_count_ + g];
+          if (slot < 0) slot = static_cast<int>(p);
+        }
+      }
+    pool_plans_.push_back(std::move(plan));
+  }
+  stage_worked_.assign(stage_count_, 0);
+  for (std::size_t stage = 0; stage < stage_count_; ++stage)
+    for (std::size_t i = 0; i < source_count_ * segment_count_; ++i)
+      if (pool_of_[stage * source_count_ * segment_count_ + i] >= 0) stage_worked_[stage] = 1;
+  for (std::size_t i = 0; i < source_count_ * segment_count_; ++i)
+    if (pool_of_[sc.entry_stage * source_count_ * segment_count_ + i] >= 0)
+      throw std::invalid_argument("FunnelModel: the entry stage cannot be worked by a pool");
+}
+
+std::vector<engine::PeriodAggregation> FunnelModel::metric_aggregations() const {
+  using engine::PeriodAggregation;
+  std::vector<PeriodAggregation> rules(capacity_metric_, PeriodAggregation::Sum);
+  for (std::size_t p = 0; p < scenario_.capacity.pools.size(); ++p)
+    for (std::size_t k = 0; k < POOL_METRIC_COUNT; ++k) {
+      switch (static_cast<PoolMetric>(k)) {
+        case HEADCOUNT:
+        case OPEN_DEALS:
+        case BACKLOG:
+          rules.push_back(PeriodAggregation::Last);
+          break;
+        case FTE:
+        case UTILISATION:
+        case MEAN_WAITING:
+        case RESPONSE_P50:
+        case RESPONSE_P90:
+        case RESPONSE_MEAN:
+        case WITHIN_SLA:
+          rules.push_back(PeriodAggregation::Mean);
+          break;
+        default:
+          rules.push_back(PeriodAggregation::Sum);
+          break;
+      }
+    }
+  return rules;
 }
 
 void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
@@ -120,9 +241,35 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
   thread_local Replication r;
   const std::size_t months = period_count();
   const std::size_t stages = scenario_.stages.size();
-  const std::size_t sources = scenario_.sources.size();
+  const std::size_t pools = scenario_.capacity.pools.size();
   r.seed = seed;
   r.replication = replication;
+
+  // The counterfactual for conversions_lost: the same replication without capacity limits.
+  r.twin_qualified.assign(pools * months, 0);
+  if (pools > 0 && scenario_.capacity.report_lost_conversions) {
+    simulate_once(r, true);
+    for (std::size_t p = 0; p < pools; ++p)
+      for (std::size_t m = 0; m < months; ++m)
+        r.twin_qualified[p * months + m] = r.queues[p].monthly().qualified[m];
+  }
+  simulate_once(r, false);
+
+  const std::size_t metrics = metric_names_.size();
+  for (std::size_t m = 0; m < months; ++m) {
+    for (std::size_t s = 0; s < stages; ++s)
+      out[m * metrics + s] = static_cast<double>(r.entries[m * stages + s]);
+    out[m * metrics + stages] = r.pipeline[m];
+    out[m * metrics + stages + 1] = r.bookings[m];
+  }
+  if (pools > 0) write_capacity_metrics(r, out);
+}
+
+void FunnelModel::simulate_once(Replication& r, bool unlimited) const {
+  const std::size_t months = period_count();
+  const std::size_t stages = scenario_.stages.size();
+  const std::size_t sources = scenario_.sources.size();
+  const std::uint64_t seed = r.seed, replication = r.replication;
 
   r.conversion.clear();
   r.values.clear();
@@ -146,17 +293,62 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
   r.bookings.assign(months, 0.0);
 
   draw_probabilities(r);
+  reset_pools(r, unlimited);
   seed_initial_funnel(r);
   generate_inquiries(r);
   flow(r);
+}
 
-  const std::size_t metrics = metric_names_.size();
-  for (std::size_t m = 0; m < months; ++m) {
-    for (std::size_t s = 0; s < stages; ++s)
-      out[m * metrics + s] = static_cast<double>(r.entries[m * stages + s]);
-    out[m * metrics + stages] = r.pipeline[m];
-    out[m * metrics + stages + 1] = r.bookings[m];
+void FunnelModel::reset_pools(Replication& r, bool unlimited) const {
+  const auto& pools = scenario_.capacity.pools;
+  r.unlimited = unlimited;
+  if (r.model_identity != identity_) {
+    // RepRoster and PoolQueue point into this model: rebuild them for another model.
+    r.rosters.clear();
+    r.queues.clear();
+    for (const RepPool& pool : pools) {
+      r.rosters.emplace_back(pool, calendar_);
+      r.queues.emplace_back(pool, calendar_);
+    }
+    r.pool_leads.resize(pools.size());
+    r.owner_offset.resize(pools.size());
+    r.model_identity = identity_;
   }
+  r.lead_keys.clear();
+  r.owner_pool.clear();
+  for (std::size_t p = 0; p < pools.size(); ++p) {
+    r.pool_leads[p].clear();
+    r.lead_keys.push_back(capacity_stream(r.seed, r.replication, p, CapacitySubstream::LEAD_KEYS));
+    if (unlimited) {
+      r.queues[p].reset(nullptr, true);
+      continue;
+    }
+    engine::RandomStream roster_rng =
+        capacity_stream(r.seed, r.replication, p, CapacitySubstream::ROSTER);
+    r.rosters[p].draw(roster_rng);
+    r.queues[p].reset(&r.rosters[p], false);
+    r.owner_offset[p] = r.owner_pool.size();
+    if (r.owner_pool.size() + r.rosters[p].size() > MAX_OWNERS)
+      throw std::runtime_error("funnelsim: more than 65535 reps across the pools in replication " +
+                               std::to_string(r.replication));
+    r.owner_pool.insert(r.owner_pool.end(), r.rosters[p].size(), static_cast<std::uint32_t>(p));
+  }
+}
+
+void FunnelModel::join_pool(Replication& r, std::size_t pool, std::size_t stage, std::size_t source,
+                            const Lead& lead, double arrived, int arrival_month) const {
+  const RepPool& spec = scenario_.capacity.pools[pool];
+  QueueTask task;
+  task.ready = std::max(0.0, arrived);
+  task.arrived = arrived;
+  task.key = r.lead_keys[pool]();
+  task.payload = static_cast<std::uint32_t>(r.pool_leads[pool].size());
+  task.arrival_month = static_cast<std::int16_t>(arrival_month);
+  if (!spec.score.empty())
+    task.score = static_cast<float>(spec.score[source * segment_count_ + lead.segment]);
+  r.pool_leads[pool].push_back(
+      PoolLead{lead, static_cast<std::uint32_t>(stage), static_cast<std::uint32_t>(source)});
+  r.queues[pool].join(task);
 }
 
 void FunnelModel::draw_probabilities(Replication& r) const {
@@ -252,7 +444,7 @@ void FunnelModel::generate_inquiries(Replication& r) const {
       for (std::size_t t = first; t < last; ++t)
         split[t - first] = r.probability[t * pairs_ + pair];
       engine::sample_multinomial(conversion, count, split, moved);
-      Lead lead{0.0, -1.0f, static_cast<std::uint32_t>(g)};
+      Lead lead{0.0, -1.0f, static_cast<std::uint16_t>(g), 0};
       for (std::size_t t = first; t < last; ++t) {
         // A local copy keeps the generator's state in registers through the loop.
         engine::RandomStream delay_rng = r.delays[t * sources + s];
@@ -276,8 +468,16 @@ void FunnelModel::generate_inquiries(Replication& r) const {
         if (src.follows_calendar) {
           const engine::AliasTable& day = day_of_month_[m];
           const double start = calendar_.month_start(month);
-          enter(month, g, by_segment[g],
-                [&] { return start + static_cast<double>(day(instants)) + instants.uniform01(); });
+          if (hour_of_day_.size() == 0)
+            enter(month, g, by_segment[g], [&] {
+              return start + static_cast<double>(day(instants)) + instants.uniform01();
+            });
+          else
+            enter(month, g, by_segment[g], [&] {
+              const double d = start + static_cast<double>(day(instants));
+              const auto hour = static_cast<double>(hour_of_day_(instants));
+              return d + (hour + instants.uniform01()) / 24.0;
+            });
         } else {
           const double start = calendar_.month_start(month), days = calendar_.month_days(month);
           enter(month, g, by_segment[g], [&] { return start + instants.uniform01() * days; });
@@ -303,6 +503,8 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
   for (std::size_t c = 0; c < sc.initial_funnel.size(); ++c) {
     const InitialCohort& cohort = sc.initial_funnel[c];
     engine::RandomStream rng = make_stream(r.seed, r.replication, FunnelStream::INITIAL, c);
+    engine::RandomStream owner_rng =
+        capacity_stream(r.seed, r.replication, c, CapacitySubstream::INITIAL);
     const std::size_t first = stage_first_[cohort.stage], last = stage_first_[cohort.stage + 1];
     for (std::uint64_t i = 0; i < cohort.count; ++i) {
       const std::size_t s = cohort.source ? *cohort.source : source_share_(rng);
@@ -310,6 +512,12 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
       const std::uint32_t pair = static_cast<std::uint32_t>(s * segments + g);
       const double age =
           cohort.age_min_days + rng.uniform01() * (cohort.age_max_days - cohort.age_min_days);
+      // Leads waiting in a worked stage at the start are the pool's starting backlog.
+      if (const int pool = pool_of(cohort.stage, s, g); pool >= 0) {
+        join_pool(r, static_cast<std::size_t>(pool), cohort.stage, s,
+                  Lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0}, -age, -1);
+        continue;
+      }
       // A lead that has spent `age` days in the stage without moving took transition t with
       // probability proportional to p_t P(D_t > age), or none (it stays) with 1 - sum p_t;
       // its delay is then D_t given D_t > age. Rejection draws exactly that; when it keeps
@@ -356,19 +564,156 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
           target -= weight[chosen++ - first];
         if (chosen < last) remaining = transitions_[chosen].delay.sample_above(rng, age) - age;
       }
+      // A deal open at the start belongs to one of the reps on the team then, whose slot
+      // it holds until it leaves the stage.
+      if (const int holder = holder_of(cohort.stage, s, g); holder >= 0 && !r.unlimited)
+        hold_initial_deal(r, static_cast<std::size_t>(holder), owner_rng,
+                          chosen < last ? remaining : std::numeric_limits<double>::infinity());
       if (chosen < last)
-        push(r, transitions_[chosen].to, s, Lead{remaining, -1.0f, static_cast<std::uint32_t>(g)});
+        push(r, transitions_[chosen].to, s,
+             Lead{remaining, -1.0f, static_cast<std::uint16_t>(g), 0});
     }
   }
 }
 
+void FunnelModel::hold_initial_deal(Replication& r, std::size_t pool, engine::RandomStream& rng,
+                                    double leaves) const {
+  const RepRoster& roster = r.rosters[pool];
+  auto on_team = [&](std::size_t i) {
+    return roster.rep(i).start_day <= 0.0 && roster.rep(i).leave_day > 0.0;
+  };
+  std::size_t present = 0;
+  for (std::size_t i = 0; i < roster.size(); ++i) present += on_team(i) ? 1 : 0;
+  if (present == 0) return;  // nobody to hold it: the deal runs its course unowned
+  auto pick = static_cast<std::size_t>(rng.uniform01() * static_cast<double>(present));
+  std::size_t rep = 0;
+  while (!on_team(rep) || pick-- > 0) ++rep;
+  r.queues[pool].hold(rep, 0.0);
+  if (leaves < horizon_days_) r.queues[pool].release(rep, leaves);
+}
+
+/// The pool's decisions: what an attempt costs and where the lead goes. Each lead draws
+/// from its own stream (its queue key and the attempt number), so its fate depends on the
+/// wait but not on the order in which the queue serves leads.
+struct FunnelModel::PoolWorker {
+  const FunnelModel& model;
+  Replication& r;
+  std::size_t pool;
+
+  void send_lost(const PoolLead& pl, double at) const {
+    const RepPool& spec = model.scenario_.capacity.pools[pool];
+    if (!spec.lost_to) return;
+    Lead lead = pl.lead;
+    lead.time = at;
+    model.push(r, *spec.lost_to, pl.source, lead);
+  }
+
+  void expire(const QueueTask& task, double at) const {
+    send_lost(r.pool_leads[pool][task.payload],
+              std::max(at, 0.0));  // a starting backlog older than the expiry expires on day 0
+  }
+
+  WorkResult work(const QueueTask& task, double start, std::size_t rep) const {
+    const RepPool& spec = model.scenario_.capacity.pools[pool];
+    const PoolPlan& plan = model.pool_plans_[pool];
+    const PoolLead pl = r.pool_leads[pool][task.payload];
+    engine::RandomStream rng =
+        engine::RandomStream::from_word(task.key + 0x9e3779b97f4a7c15ULL * task.attempt);
+    const double wait = (start - task.arrived) * MINUTES_PER_DAY;
+    WorkResult result;
+    result.minutes = std::max(0.0, plan.attempt_minutes(rng));
+    const double reach = spec.contact_probability * spec.contact_decay(wait);
+    if (!(rng.uniform01() < reach)) {
+      if (task.attempt + 1 < spec.max_attempts) {
+        result.outcome = WorkResult::Outcome::Retry;
+        result.retry_ready = start + spec.attempt_interval_hours / 24.0;
+        return result;
+      }
+      result.outcome = WorkResult::Outcome::Unreached;
+      send_lost(pl, start + result.minutes / MINUTES_PER_DAY);
+      return result;
+    }
+    result.minutes += std::max(0.0, plan.qualification_minutes(rng));
+    const double end = start + result.minutes / MINUTES_PER_DAY;
+    const double first_wait = task.attempt == 0 ? wait : task.first_wait_minutes;
+    const double keep = spec.qualification_decay(first_wait);
+
+    // The unit interval is laid out as [decaying transitions, scaled by keep][their lost
+    // share][the other transitions], so a longer wait moves a lead only from converting to
+    // lost, never between the other outcomes (a monotone coupling of waits and outcomes).
+    const std::size_t first = model.stage_first_[pl.stage], last = model.stage_first_[pl.stage + 1];
+    const std::size_t pair = pl.source * model.segment_count_ + pl.lead.segment;
+    const double u = rng.uniform01();
+    double edge = 0.0, decaying = 0.0;
+    std::size_t chosen = last;
+    for (std::size_t t = first; t < last && chosen == last; ++t) {
+      if (!plan.qualifies[t]) continue;
+      const double p = r.probability[t * model.pairs_ + pair];
+      decaying += p;
+      edge += p * keep;
+      if (u < edge) chosen = t;
+    }
+    if (chosen == last) {
+      edge += decaying * (1.0 - keep);
+      if (u < edge) {
+        result.outcome = WorkResult::Outcome::Decayed;
+        send_lost(pl, end);
+        return result;
+      }
+      for (std::size_t t = first; t < last && chosen == last; ++t) {
+        if (plan.qualifies[t]) continue;
+        edge += r.probability[t * model.pairs_ + pair];
+        if (u < edge) chosen = t;
+      }
+    }
+    if (chosen == last) {
+      result.outcome = WorkResult::Outcome::NotQualified;  // stays in the stage for good
+      return result;
+    }
+    result.outcome =
+        plan.qualifies[chosen] ? WorkResult::Outcome::Qualified : WorkResult::Outcome::NotQualified;
+    const FlatTransition& tr = model.transitions_[chosen];
+    Lead lead = pl.lead;
+    lead.time = end + tr.delay(rng);
+    if (plan.holds[tr.to] && !r.unlimited) {
+      lead.owner = static_cast<std::uint16_t>(r.owner_offset[pool] + rep + 1);
+      r.queues[pool].hold(rep, start);
+    }
+    model.push(r, tr.to, pl.source, lead);
+    return result;
+  }
+};
+
 void FunnelModel::flow(Replication& r) const {
+  for (std::size_t m = 0; m < period_count(); ++m) {
+    sweep_month(r, m);
+    if (scenario_.capacity.pools.empty()) continue;
+    // The pools work the month a day at a time, and after each pool's day the leads it
+    // sent on are swept at once: a lead that an SDR qualifies on Monday and that becomes an
+    // SQL on Thursday is in the AE queue before the AEs' Thursday is simulated. Only a chain
+    // from one pool's call back to a pool's queue completed within the same day joins that
+    // queue late (ready when the queue's day ends; its wait still counts from its arrival).
+    const int month = static_cast<int>(m);
+    const double begin = calendar_.month_start(month);
+    const double end = begin + calendar_.month_days(month);
+    for (double day_end = begin + 1.0; day_end <= end; day_end += 1.0)
+      for (std::size_t p = 0; p < r.queues.size(); ++p) {
+        PoolWorker worker{*this, r, p};
+        r.queues[p].advance(day_end, worker);
+        sweep_month(r, m);
+      }
+    for (auto& queue : r.queues) queue.close_month(month);
+  }
+}
+
+void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
   const auto& sc = scenario_;
   const std::size_t stages = sc.stages.size();
   const std::size_t sources = sc.sources.size();
   const std::size_t segments = sc.segments.size();
   const std::size_t count = transitions_.size();
-  for (std::size_t m = 0; m < period_count(); ++m) {
+  const bool has_pools = !sc.capacity.pools.empty();
+  {
     // Leads reach later months only by positive delays; zero delays can feed a stage that
     // was already swept this month, so sweep until the month is empty.
     for (bool moved = true; moved;) {
@@ -392,7 +737,20 @@ void FunnelModel::flow(Replication& r) const {
             }
             r.values[s * sources + src] = values;
           }
-          if (first != last) {
+          if (has_pools && stage_worked_[s]) {
+            // Leads a pool works join its queue; the rest move on as below.
+            std::size_t kept = 0;
+            for (std::size_t i = 0; i < r.batch.size(); ++i) {
+              const Lead& lead = r.batch[i];
+              if (const int pool = pool_of(s, src, lead.segment); pool >= 0)
+                join_pool(r, static_cast<std::size_t>(pool), s, src, lead, lead.time,
+                          static_cast<int>(m));
+              else
+                r.batch[kept++] = lead;
+            }
+            r.batch.resize(kept);
+          }
+          if (first != last && !r.batch.empty()) {
             // One pass draws every lead's transition, then one pass per transition draws the
             // delays of its leads. The choice is branch-free (the number of cumulative
             // thresholds at or below u) and each lead's index is appended to its transition's
@@ -418,6 +776,7 @@ void FunnelModel::flow(Replication& r) const {
               for (std::size_t j = 0; j < r.chosen_count[k]; ++j) {
                 Lead lead = r.batch[chosen[j]];
                 lead.time += tr.delay(delays);
+                if (lead.owner != 0) release_if_leaving(r, lead, tr.to);
                 push(r, tr.to, src, lead);
               }
               r.delays[(first + k) * sources + src] = delays;
@@ -426,6 +785,74 @@ void FunnelModel::flow(Replication& r) const {
           r.batch.clear();
         }
       }
+    }
+  }
+}
+
+void FunnelModel::release_if_leaving(Replication& r, Lead& lead, std::size_t to) const {
+  const std::size_t owner = lead.owner - 1u;
+  const std::size_t p = r.owner_pool[owner];
+  if (pool_plans_[p].holds[to]) return;  // still an open deal of the same rep
+  r.queues[p].release(owner - r.owner_offset[p], lead.time);
+  lead.owner = 0;
+}
+
+void FunnelModel::write_capacity_metrics(Replication& r, std::span<double> out) const {
+  const auto& pools = scenario_.capacity.pools;
+  const std::size_t months = period_count();
+  const std::size_t metrics = metric_names_.size();
+  for (std::size_t p = 0; p < pools.size(); ++p) {
+    const RepPool& pool = pools[p];
+    const RepRoster& roster = r.rosters[p];
+    PoolQueue& queue = r.queues[p];
+    queue.censor_waiting(horizon_days_);
+    PoolMonthly& monthly = queue.monthly();
+    for (std::size_t m = 0; m < months; ++m) {
+      const int month = static_cast<int>(m);
+      double* row = out.data() + m * metrics;
+      auto set = [&](PoolMetric which, double value) { row[pool_metric(p, which)] = value; };
+      const int first_day = calendar_.month_start(month);
+      const int days = calendar_.month_days(month);
+      // Rep minutes inside working windows.
+      const double fte = roster.effective_fte(month);
+      const double available = fte * pool.schedule.hours_per_day * 60.0 *
+                               static_cast<double>(roster.working_days(month));
+      const double busy =
+          monthly.busy_minutes[m] + monthly.open_deal_days[m] * pool.open_minutes_per_week / 7.0;
+      set(HEADCOUNT, roster.headcount_at(static_cast<double>(first_day + days) - 0.5));
+      set(FTE, fte);
+      set(UTILISATION, available > 0.0 ? busy / available : 0.0);
+      set(IDLE_HOURS, std::max(0.0, available - busy) / 60.0);
+      set(OPEN_DEALS, monthly.open_deals[m]);
+      const std::uint32_t arrivals = monthly.arrivals[m];
+      set(ARRIVALS, arrivals);
+      set(BACKLOG, monthly.backlog[m]);
+      set(MEAN_WAITING, monthly.waiting_area[m] / static_cast<double>(days));
+      auto& waits = monthly.waits[m];
+      double p50 = 0.0, p90 = 0.0, mean = 0.0;
+      if (!waits.empty()) {
+        std::vector<double> sorted(waits.begin(), waits.end());
+        std::sort(sorted.begin(), sorted.end());
+        p50 = engine::quantile_sorted(sorted, 0.5);
+        p90 = engine::quantile_sorted(sorted, 0.9);
+        engine::NeumaierSum sum;
+        for (double w : sorted) sum.add(w);
+        mean = sum.value() / static_cast<double>(sorted.size());
+      }
+      set(RESPONSE_P50, p50);
+      set(RESPONSE_P90, p90);
+      set(RESPONSE_MEAN, mean);
+      set(WITHIN_SLA,
+          arrivals > 0 ? static_cast<double>(monthly.within_sla[m]) / static_cast<double>(arrivals)
+                       : 1.0);
+      set(EXPIRED, monthly.expired[m]);
+      set(UNREACHED, monthly.unreached[m]);
+      set(DECAYED, monthly.decayed[m]);
+      set(QUALIFIED, monthly.qualified[m]);
+      set(CONVERSIONS_LOST, scenario_.capacity.report_lost_conversions
+                                ? static_cast<double>(r.twin_qualified[p * months + m]) -
+                                      static_cast<double>(monthly.qualified[m])
+                                : 0.0);
     }
   }
 }

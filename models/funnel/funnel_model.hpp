@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "engine/sampling/samplers.hpp"
+#include "engine/stats/period_aggregation.hpp"
 #include "models/funnel/distribution_sampler.hpp"
 #include "models/funnel/funnel_calendar.hpp"
+#include "models/funnel/lead.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace funnelsim::models {
@@ -41,6 +43,11 @@ class FunnelModel {
 
   std::size_t period_count() const { return static_cast<std::size_t>(calendar_.months()); }
   std::vector<std::string> metric_names() const { return metric_names_; }
+  /// How each metric's months combine into quarters and the horizon total: volumes, dollars
+  /// and event counts add up; levels (FTE, utilisation, shares, response times, the mean
+  /// number waiting) are averaged over the months; stocks at month end (headcount,
+  /// backlog, open deals) take the last month.
+  std::vector<engine::PeriodAggregation> metric_aggregations() const;
   const std::vector<std::string>& period_labels() const { return calendar_.labels(); }
   const Scenario& scenario() const { return scenario_; }
   const FunnelCalendar& calendar() const { return calendar_; }
@@ -48,6 +55,49 @@ class FunnelModel {
   std::size_t volume_metric(std::size_t stage) const { return stage; }
   std::size_t pipeline_metric() const { return scenario_.stages.size(); }
   std::size_t bookings_metric() const { return scenario_.stages.size() + 1; }
+  /// Per pool, in this order from pool_metric(p, HEADCOUNT); see docs/model.md.
+  enum PoolMetric : std::size_t {
+    HEADCOUNT,
+    FTE,
+    UTILISATION,
+    IDLE_HOURS,
+    OPEN_DEALS,
+    ARRIVALS,
+    BACKLOG,
+    MEAN_WAITING,
+    RESPONSE_P50,
+    RESPONSE_P90,
+    RESPONSE_MEAN,
+    WITHIN_SLA,
+    EXPIRED,
+    UNREACHED,
+    DECAYED,
+    QUALIFIED,
+    CONVERSIONS_LOST,
+    POOL_METRIC_COUNT
+  };
+  /// Metric names by PoolMetric, with {} standing for the pool id.
+  static constexpr const char* POOL_METRIC_NAMES[POOL_METRIC_COUNT] = {
+      "capacity.{}.headcount",
+      "capacity.{}.fte",
+      "capacity.{}.utilisation",
+      "capacity.{}.idle_hours",
+      "capacity.{}.open_deals",
+      "queue.{}.arrivals",
+      "queue.{}.backlog",
+      "queue.{}.mean_waiting",
+      "queue.{}.response_p50_minutes",
+      "queue.{}.response_p90_minutes",
+      "queue.{}.response_mean_minutes",
+      "queue.{}.within_sla",
+      "queue.{}.expired",
+      "queue.{}.unreached",
+      "queue.{}.decayed",
+      "queue.{}.qualified",
+      "queue.{}.conversions_lost"};
+  std::size_t pool_metric(std::size_t pool, PoolMetric which) const {
+    return capacity_metric_ + pool * POOL_METRIC_COUNT + which;
+  }
 
   /// Expected inquiries of source s in forecast month m before shocks and overdispersion
   /// (bursts excluded). Exposed for analytic tests and for the initial funnel's source mix.
@@ -66,17 +116,6 @@ class FunnelModel {
     bool remainder = false;
     DistributionSampler delay;
   };
-  /// A lead moving through the stages after the entry stage.
-  /// Its source is implied by the bucket it waits in (pending is kept per source).
-  /// 16 bytes: a replication streams tens of thousands of leads through its buckets, and at
-  /// 24 bytes they no longer fit in L2. A float holds a deal value to about 1e-7 of itself
-  /// (cents on a $100k deal); sums of dollars are kept in double.
-  struct Lead {
-    double time;  ///< days since the forecast start
-    float value;  ///< deal value in dollars; < 0 until drawn
-    std::uint32_t segment;
-  };
-  static_assert(sizeof(Lead) == 16);
   struct Replication;  // per-call scratch, defined in the .cpp
 
   void draw_probabilities(Replication& r) const;
@@ -84,6 +123,35 @@ class FunnelModel {
   void seed_initial_funnel(Replication& r) const;
   void flow(Replication& r) const;
   void push(Replication& r, std::size_t stage, std::size_t source, const Lead& lead) const;
+  void simulate_once(Replication& r, bool unlimited) const;
+  void reset_pools(Replication& r, bool unlimited) const;
+  void join_pool(Replication& r, std::size_t pool, std::size_t stage, std::size_t source,
+                 const Lead& lead, double arrived, int arrival_month) const;
+  /// Moves every lead waiting in month m's buckets on, until none is left.
+  void sweep_month(Replication& r, std::size_t m) const;
+  /// A lead held as an open deal leaves for `to`: its rep's slot frees when it gets there,
+  /// unless `to` is held by the same pool too.
+  void release_if_leaving(Replication& r, Lead& lead, std::size_t to) const;
+  /// A deal open at the start: held by a rep on the team on day 0, drawn uniformly.
+  void hold_initial_deal(Replication& r, std::size_t pool, engine::RandomStream& rng,
+                         double leaves) const;
+  struct PoolWorker;  // the pools' work on a lead, defined in the .cpp
+  void write_capacity_metrics(Replication& r, std::span<double> out) const;
+  /// Pool whose queue a lead of (stage, source, segment) joins; -1 for none.
+  int pool_of(std::size_t stage, std::size_t source, std::size_t segment) const {
+    return pool_of_[(stage * source_count_ + source) * segment_count_ + segment];
+  }
+  int holder_of(std::size_t stage, std::size_t source, std::size_t segment) const {
+    return holder_of_[(stage * source_count_ + source) * segment_count_ + segment];
+  }
+
+  /// What the simulation needs of a pool beyond its scenario entry.
+  struct PoolPlan {
+    DistributionSampler attempt_minutes;
+    DistributionSampler qualification_minutes;
+    std::vector<std::uint8_t> qualifies;  ///< per transition (global index): decays
+    std::vector<std::uint8_t> holds;      ///< per stage
+  };
 
   Scenario scenario_;
   FunnelCalendar calendar_;
@@ -91,14 +159,22 @@ class FunnelModel {
   std::size_t pairs_ = 0;        ///< sources x segments
   std::size_t stage_count_ = 0;  ///< cached: vector::size() divides on every push
   std::size_t source_count_ = 0;
+  std::size_t segment_count_ = 0;
+  std::uint64_t identity_ = 0;  ///< distinguishes models for per-thread scratch
   double horizon_days_ = 0.0;
   std::vector<FlatTransition> transitions_;
   std::vector<std::size_t> stage_first_;  ///< transitions of stage s: [first[s], first[s+1])
   std::vector<double> expected_volume_;   ///< [source][month]
   std::vector<engine::AliasTable> day_of_month_;  ///< calendar-weighted day within each month
   std::vector<engine::AliasTable> segment_mix_;   ///< per source
-  engine::AliasTable source_share_;               ///< by expected volume, for the initial funnel
-  std::vector<DistributionSampler> deal_value_;   ///< per segment
+  engine::AliasTable hour_of_day_;   ///< calendar.arrival_hours; empty: uniform in the day
+  engine::AliasTable source_share_;  ///< by expected volume, for the initial funnel
+  std::vector<DistributionSampler> deal_value_;  ///< per segment
+  std::vector<PoolPlan> pool_plans_;             ///< per capacity pool
+  std::vector<int> pool_of_;                     ///< [stage][source][segment]
+  std::vector<std::uint8_t> stage_worked_;       ///< per stage: some pool works it
+  std::vector<int> holder_of_;                   ///< [stage][source][segment]
+  std::size_t capacity_metric_ = 0;              ///< index of the first capacity metric
 };
 
 }  // namespace funnelsim::models

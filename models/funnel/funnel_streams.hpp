@@ -18,7 +18,17 @@ enum class FunnelStream : std::uint32_t {
   DELAYS = 6,         ///< time spent before a transition; substream = transition
   VALUES = 7,         ///< deal values; substream = stage
   INITIAL = 8,        ///< the starting funnel; substream = cohort
-  // Reserved for later capabilities: CAPACITY = 9, NURTURE = 10, VALVES = 11.
+  /// Rep pools; substream = pool * CAPACITY_SUBSTREAMS + one of CapacitySubstream.
+  CAPACITY = 9,
+  // Reserved for later capabilities: NURTURE = 10, VALVES = 11.
 };
+
+/// Substreams of one pool within FunnelStream::CAPACITY.
+enum class CapacitySubstream : std::uint32_t {
+  ROSTER = 0,     ///< hires' lags, attrition, backfills, random ramp lengths
+  LEAD_KEYS = 1,  ///< one 64-bit key per lead, in the order leads join the pool's queue
+  INITIAL = 2,    ///< owners of the starting funnel's open deals
+};
+inline constexpr std::uint32_t CAPACITY_SUBSTREAMS = 4;
 
 }  // namespace funnelsim::models

@@ -1,6 +1,7 @@
 #include "models/scenario/calendar_reader.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,7 +54,9 @@ std::optional<std::array<int, 3>> read_date(const YamlCursor& at) {
   return date;
 }
 
-std::optional<std::array<bool, 7>> read_working_days(const YamlCursor& at) {
+}  // namespace
+
+std::optional<std::array<bool, 7>> read_weekdays(const YamlCursor& at) {
   const auto items = at.sequence();
   if (!items) return std::nullopt;
   std::array<bool, 7> days = {false, false, false, false, false, false, false};
@@ -80,7 +83,15 @@ std::optional<std::array<bool, 7>> read_working_days(const YamlCursor& at) {
   return days;
 }
 
-}  // namespace
+bool check_within_horizon(const YamlCursor& at, const Calendar& calendar, int month_index) {
+  if (month_index >= 0 && month_index < calendar.horizon_months) return true;
+  const int last = calendar.start_month - 1 + calendar.horizon_months - 1;
+  char range[32];
+  std::snprintf(range, sizeof range, "%04d-%02d to %04d-%02d", calendar.start_year,
+                calendar.start_month, calendar.start_year + last / 12, last % 12 + 1);
+  at.error(std::string("must be within the horizon, ") + range);
+  return false;
+}
 
 int days_in_month(int year, int month) {
   static constexpr int DAYS[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -114,8 +125,8 @@ int months_since_start(const Calendar& calendar, YearMonth when) {
 std::optional<Calendar> read_calendar(const MapCursor& root) {
   const auto at = root.require("calendar");
   if (!at) return std::nullopt;
-  const auto map = MapCursor::open(
-      *at, {"start", "horizon_months", "working_days", "holidays", "non_working_day_weight"});
+  const auto map = MapCursor::open(*at, {"start", "horizon_months", "working_days", "holidays",
+                                         "non_working_day_weight", "arrival_hours"});
   if (!map) return std::nullopt;
   Calendar calendar;
   bool usable = true;
@@ -138,7 +149,7 @@ std::optional<Calendar> read_calendar(const MapCursor& root) {
     usable = false;
   }
   if (const auto days_at = map->get("working_days"))
-    if (const auto days = read_working_days(*days_at)) calendar.working_weekdays = *days;
+    if (const auto days = read_weekdays(*days_at)) calendar.working_weekdays = *days;
   if (const auto holidays_at = map->get("holidays"))
     if (const auto items = holidays_at->sequence())
       for (const YamlCursor& item : *items)
@@ -146,6 +157,21 @@ std::optional<Calendar> read_calendar(const MapCursor& root) {
   if (const auto weight_at = map->get("non_working_day_weight"))
     if (const auto weight = weight_at->number(between(0.0, 1.0)))
       calendar.non_working_day_weight = *weight;
+  if (const auto hours_at = map->get("arrival_hours")) {
+    if (const auto items = hours_at->sequence()) {
+      if (items->size() != 24) {
+        hours_at->error("must have 24 weights, one per hour from 00:00 to 23:00 (found " +
+                        std::to_string(items->size()) + ")");
+      } else if (const auto weights = hours_at->numbers(between(0.0, 1000.0))) {
+        double sum = 0.0;
+        for (double w : *weights) sum += w;
+        if (sum <= 0.0)
+          hours_at->error("must have at least one positive weight");
+        else
+          calendar.arrival_hours = *weights;
+      }
+    }
+  }
   if (!usable) return std::nullopt;
   return calendar;
 }

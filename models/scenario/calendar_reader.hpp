@@ -1,6 +1,7 @@
 // Reads the `calendar` section and the dates the scenario language writes (YYYY-MM, YYYY-MM-DD).
 #pragma once
 
+#include <array>
 #include <optional>
 
 #include "models/scenario/map_cursor.hpp"
@@ -28,5 +29,13 @@ std::optional<Calendar> read_calendar(const MapCursor& root);
 
 /// Months from the calendar start to `when` (negative before the start).
 int months_since_start(const Calendar& calendar, YearMonth when);
+
+/// Reports "must be within the horizon, 2027-01 to 2027-12" against `at` unless `month_index`
+/// (from months_since_start) lies within the calendar's horizon; returns whether it does.
+bool check_within_horizon(const YamlCursor& at, const Calendar& calendar, int month_index);
+
+/// A list of distinct weekday names `mon` .. `sun`, at least one, as Monday-first flags; every
+/// problem is reported and nullopt returned.
+std::optional<std::array<bool, 7>> read_weekdays(const YamlCursor& at);
 
 }  // namespace funnelsim::models

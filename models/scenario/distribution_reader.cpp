@@ -1,6 +1,7 @@
 #include "models/scenario/distribution_reader.hpp"
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,40 @@ constexpr double MAX_ABS_MU = 50.0;
 constexpr double PROBABILITY_SUM_TOLERANCE = 1e-6;
 
 using ParameterSet = std::vector<std::string>;
+
+// Delays and work times may be exactly 0; dollars and lengths of time in months may not.
+bool may_be_zero(DistributionUse use) {
+  return use == DistributionUse::Delay || use == DistributionUse::Minutes;
+}
+
+// The largest mean `use` allows and its unit; infinity when unbounded.
+double max_mean(DistributionUse use) {
+  switch (use) {
+    case DistributionUse::Delay:
+      return MAX_DELAY_MEAN_DAYS;
+    case DistributionUse::Minutes:
+      return MAX_MINUTES_MEAN;
+    case DistributionUse::Months:
+      return MAX_MONTHS_MEAN;
+    case DistributionUse::DealValue:
+      break;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+const char* unit(DistributionUse use) {
+  switch (use) {
+    case DistributionUse::Delay:
+      return "days";
+    case DistributionUse::Minutes:
+      return "minutes";
+    case DistributionUse::Months:
+      return "months";
+    case DistributionUse::DealValue:
+      break;
+  }
+  return "dollars";
+}
 
 // The parameterisations each kind accepts, in documentation order.
 std::vector<ParameterSet> parameter_sets(const std::string& kind) {
@@ -140,8 +175,7 @@ std::optional<DistributionSpec> read_parameters(const MapCursor& map, const std:
   DistributionSpec spec;
   const NumberRange positive = above(0.0);
   if (kind == "fixed") {
-    const auto value =
-        number_at(map, "value", use == DistributionUse::Delay ? at_least(0.0) : positive);
+    const auto value = number_at(map, "value", may_be_zero(use) ? at_least(0.0) : positive);
     if (!value) return std::nullopt;
     spec.kind = Kind::Fixed;
     spec.a = *value;
@@ -234,11 +268,33 @@ std::optional<DistributionSpec> read_distribution(const YamlCursor& at, Distribu
     at.error("has no finite mean");
     return std::nullopt;
   }
-  if (use == DistributionUse::Delay && mean > MAX_DELAY_MEAN_DAYS) {
-    at.error("mean delay is " + format_rounded(mean) +
-             " days; must be <= " + format_number(MAX_DELAY_MEAN_DAYS));
+  if (mean > max_mean(use)) {
+    at.error(std::string(use == DistributionUse::Delay ? "mean delay is " : "mean is ") +
+             format_rounded(mean) + " " + unit(use) +
+             "; must be <= " + format_number(max_mean(use)));
     return std::nullopt;
   }
+  return spec;
+}
+
+std::optional<DistributionSpec> read_number_or_distribution(const YamlCursor& at,
+                                                            DistributionUse use) {
+  if (!at.node().is_scalar()) return read_distribution(at, use);
+  NumberRange range = may_be_zero(use) ? at_least(0.0) : above(0.0);
+  range.max = max_mean(use);
+  const auto value = parse_number(at.node().scalar);
+  if (!value) {
+    at.wrong_type(std::string("a number of ") + unit(use) +
+                  " or a distribution map such as {distribution: gamma, mean: 2, cv: 1}");
+    return std::nullopt;
+  }
+  if (!range.contains(*value)) {
+    at.error(range.rule(*value));
+    return std::nullopt;
+  }
+  DistributionSpec spec;
+  spec.kind = DistributionSpec::Kind::Fixed;
+  spec.a = *value;
   return spec;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/scenario/capacity.hpp"
 #include "models/scenario/distribution_spec.hpp"
 
 namespace funnelsim::models {
@@ -24,6 +25,9 @@ struct Calendar {
   /// Inquiry arrival intensity on a non-working day relative to a working day, for sources
   /// whose arrivals follow the calendar.
   double non_working_day_weight = 0.25;
+  /// Relative inquiry intensity by local hour (24 weights, 00:00 first) for sources whose
+  /// arrivals follow the calendar. Empty: every hour weighs the same.
+  std::vector<double> arrival_hours;
 };
 
 struct Segment {
@@ -100,6 +104,7 @@ struct Scenario {
   std::size_t entry_stage = 0;  ///< where sources' inquiries enter
   VolumeShock volume_shock;
   std::vector<InitialCohort> initial_funnel;
+  Capacity capacity;                        ///< empty pools: unlimited capacity, no queues
   std::optional<std::uint64_t> seed;        ///< `run.seed`, if the file sets it
   std::optional<std::size_t> replications;  ///< `run.replications`, if the file sets it
 

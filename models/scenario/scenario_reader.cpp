@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "models/scenario/calendar_reader.hpp"
+#include "models/scenario/capacity_reader.hpp"
 #include "models/scenario/distribution_reader.hpp"
 #include "models/scenario/key_suggestion.hpp"
 #include "models/scenario/map_cursor.hpp"
@@ -147,8 +148,9 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
         "stages, ...");
     return scenario;
   }
-  const auto map = MapCursor::open(root_at, {"name", "description", "run", "calendar", "segments",
-                                             "sources", "shocks", "stages", "initial_funnel"});
+  const auto map =
+      MapCursor::open(root_at, {"name", "description", "run", "calendar", "segments", "sources",
+                                "shocks", "stages", "initial_funnel", "capacity"});
   if (const auto name_at = map->require("name")) scenario.name = name_at->string().value_or("");
   if (const auto description_at = map->get("description")) {
     if (description_at->node().is_scalar())
@@ -166,6 +168,7 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   StageTable table = read_stages(*map, ids);
   const auto cohort_stages = read_initial_funnel(*map, ids, table.entry, scenario);
   check_stage_graph(table, cohort_stages, ids);
+  scenario.capacity = read_capacity(*map, calendar, ids, table);
   scenario.stages = std::move(table.stages);
   scenario.entry_stage = table.entry.value_or(0);
   return scenario;

@@ -84,13 +84,7 @@ void read_burst(const YamlCursor& at, const std::optional<Calendar>& calendar, S
     when = read_year_month(*month_at);
     if (when && calendar) {
       burst.month_index = months_since_start(*calendar, *when);
-      if (burst.month_index < 0 || burst.month_index >= calendar->horizon_months) {
-        const int last = calendar->start_month - 1 + calendar->horizon_months - 1;
-        char range[32];
-        std::snprintf(range, sizeof range, "%04d-%02d to %04d-%02d", calendar->start_year,
-                      calendar->start_month, calendar->start_year + last / 12, last % 12 + 1);
-        month_at->error(std::string("must be within the horizon, ") + range);
-      }
+      check_within_horizon(*month_at, *calendar, burst.month_index);
     }
   }
   if (const auto volume_at = map->require("volume"))

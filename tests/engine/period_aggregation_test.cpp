@@ -48,5 +48,23 @@ TEST(AggregatePeriods, RejectsPeriodOutsideTheCube) {
   EXPECT_THROW(aggregate_periods(cube, {{0, 1}, {5, 6}}), std::out_of_range);
 }
 
+TEST(PeriodAggregation, RulesPerMetricAverageOrTakeTheLastPeriod) {
+  // One replication, four periods, three metrics: a count, a share and a stock.
+  ResultCube cube(1, 4, {"count", "share", "stock"});
+  const double values[4][3] = {{1, 0.5, 10}, {2, 0.7, 20}, {3, 0.9, 30}, {4, 0.1, 40}};
+  for (std::size_t p = 0; p < 4; ++p)
+    for (std::size_t m = 0; m < 3; ++m) cube.at(0, p, m) = values[p][m];
+  const ResultCube totals =
+      aggregate_periods(cube, {{0, 1, 2}, {3}, {}},
+                        {PeriodAggregation::Sum, PeriodAggregation::Mean, PeriodAggregation::Last});
+  EXPECT_EQ(totals.at(0, 0, 0), 6.0);
+  EXPECT_DOUBLE_EQ(totals.at(0, 0, 1), (0.5 + 0.7 + 0.9) / 3.0);
+  EXPECT_EQ(totals.at(0, 0, 2), 30.0);  // the group's last listed period
+  EXPECT_EQ(totals.at(0, 1, 1), 0.1);
+  EXPECT_EQ(totals.at(0, 1, 2), 40.0);
+  for (std::size_t m = 0; m < 3; ++m) EXPECT_EQ(totals.at(0, 2, m), 0.0);  // empty group
+  EXPECT_THROW(aggregate_periods(cube, {{0}}, {PeriodAggregation::Sum}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace funnelsim::engine

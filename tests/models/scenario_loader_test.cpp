@@ -55,16 +55,25 @@ TEST(ScenarioLoader, DefaultScenarioLoadsWithTheDocumentedStructure) {
   EXPECT_LT(s.sources[0].seasonality[7], 0.8);  // slow August
   EXPECT_TRUE(s.stages[index_of(s, "opportunity")].pipeline);
   EXPECT_TRUE(s.stages[index_of(s, "won")].bookings);
-  // MQL->SAL {rate: 0.5, observed_on: 400}: Beta(200.5, 200.5), for every source and segment.
+  // MQL->SAL {rate: 0.58, observed_on: 400}: Beta(232.5, 168.5), for every source and segment.
   const Transition& accept = transition(s, "mql", "sal");
   ASSERT_EQ(accept.probability.size(), 15u);
   EXPECT_EQ(accept.probability[7].kind, ProbabilitySpec::Kind::Beta);
-  EXPECT_EQ(accept.probability[7].alpha, 200.5);
-  EXPECT_EQ(accept.probability[7].beta, 200.5);
+  EXPECT_EQ(accept.probability[7].alpha, 232.5);
+  EXPECT_EQ(accept.probability[7].beta, 168.5);
   EXPECT_NEAR(transition(s, "opportunity", "won").delay.mean(), 66.0, 1e-9);
   EXPECT_EQ(s.volume_shock.sigma, 0.08);
   EXPECT_EQ(s.initial_funnel.size(), 6u);
   EXPECT_EQ(s.seed, 20270101u);
+  // The revenue team of the domain notes: 10 SDRs plus 2 hires in February, 8 AEs.
+  ASSERT_EQ(s.capacity.pools.size(), 2u);
+  EXPECT_EQ(s.capacity.pools[0].headcount, 10);
+  ASSERT_EQ(s.capacity.pools[0].hires.size(), 1u);
+  EXPECT_EQ(s.capacity.pools[0].hires[0].month_index, 1);
+  EXPECT_EQ(s.capacity.pools[0].hires[0].count, 2);
+  EXPECT_EQ(s.capacity.pools[0].sla_minutes, 60.0);
+  EXPECT_EQ(s.capacity.pools[1].headcount, 8);
+  EXPECT_EQ(s.capacity.pools[1].role, RepPool::Role::Ae);
 }
 
 TEST(ScenarioLoader, EmbeddedDefaultMatchesTheFile) {

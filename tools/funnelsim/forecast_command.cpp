@@ -117,7 +117,8 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
     meta.replications = config.replications;
     meta.period_axis = "months";
     meta.period_labels = forecast.months;
-    const engine::TotalsSection totals{forecast.total_labels, forecast.totals};
+    const engine::TotalsSection totals{forecast.total_labels, forecast.totals,
+                                       forecast.total_rules};
     if (!options.json.empty())
       engine::write_json(options.json, meta, forecast.cube, forecast.monthly, totals);
     if (!options.csv.empty())

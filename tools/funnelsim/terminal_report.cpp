@@ -40,9 +40,44 @@ std::string format_dollars(double x) {
 
 namespace {
 
-bool is_dollars(const std::string& metric) {
-  return metric == "pipeline.created" || metric == "bookings";
+enum class Unit { Count, Dollars, Share };
+
+Unit unit_of(const std::string& metric) {
+  if (metric == "pipeline.created" || metric == "bookings") return Unit::Dollars;
+  if (metric.ends_with(".utilisation") || metric.ends_with(".within_sla")) return Unit::Share;
+  return Unit::Count;
 }
+
+std::string format_share(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * x);
+  return buf;
+}
+
+/// What each capacity metric means, by the part after `capacity.<pool>.` or `queue.<pool>.`.
+struct PoolMetricTitle {
+  const char* suffix;
+  const char* title;
+};
+constexpr PoolMetricTitle POOL_TITLES[] = {
+    {"headcount", "reps on the team at month end"},
+    {"fte", "effective FTE (reps weighted by ramp, month average)"},
+    {"utilisation", "utilisation: rep time worked over rep time at work"},
+    {"idle_hours", "idle hours at work"},
+    {"open_deals", "open deals held at month end"},
+    {"arrivals", "leads joining the queue"},
+    {"backlog", "leads waiting for a first attempt at month end"},
+    {"mean_waiting", "leads waiting for a first attempt, time average"},
+    {"response_p50_minutes", "first response, median minutes (by arrival month)"},
+    {"response_p90_minutes", "first response, 90th percentile minutes (by arrival month)"},
+    {"response_mean_minutes", "first response, mean minutes (by arrival month)"},
+    {"within_sla", "share first contacted within the response-time SLA"},
+    {"expired", "leads expired before a first attempt"},
+    {"unreached", "leads never reached after every attempt"},
+    {"decayed", "reached leads whose qualification decayed with the wait"},
+    {"qualified", "leads converted by the pool (by arrival month)"},
+    {"conversions_lost", "conversions lost against unlimited capacity (by arrival month)"},
+};
 
 std::string title_of(const models::Scenario& scenario, const std::string& metric) {
   for (const auto& stage : scenario.stages)
@@ -50,12 +85,24 @@ std::string title_of(const models::Scenario& scenario, const std::string& metric
       return (stage.label.empty() ? stage.id : stage.label) + ": leads entering the stage";
   if (metric == "pipeline.created") return "Pipeline created: deal value of new opportunities";
   if (metric == "bookings") return "Bookings: deal value won";
+  for (const auto& pool : scenario.capacity.pools)
+    for (const char* prefix : {"capacity.", "queue."}) {
+      const std::string head = prefix + pool.id + ".";
+      if (!metric.starts_with(head)) continue;
+      const std::string suffix = metric.substr(head.size());
+      for (const auto& t : POOL_TITLES)
+        if (suffix == t.suffix) return (pool.label.empty() ? pool.id : pool.label) + ": " + t.title;
+    }
   return metric;
 }
 
 void row(std::ostream& out, const std::string& label, const engine::PeriodStats& s, std::size_t i,
-         bool dollars) {
-  auto f = [&](double v) { return dollars ? format_dollars(v) : format_count(v); };
+         Unit unit) {
+  auto f = [&](double v) {
+    return unit == Unit::Dollars ? format_dollars(v)
+           : unit == Unit::Share ? format_share(v)
+                                 : format_count(v);
+  };
   char buf[160];
   std::snprintf(buf, sizeof buf, "  %-9s %11s %11s %11s %11s\n", label.c_str(),
                 f(s.mean[i]).c_str(), f(s.p10[i]).c_str(), f(s.p50[i]).c_str(),
@@ -80,24 +127,26 @@ void print_forecast(std::ostream& out, const models::Scenario& scenario,
                 forecast.months.front().c_str(), forecast.seconds);
   out << buf;
   for (const auto& o : scenario.overrides) out << "  --set " << o << '\n';
-  out << "P10 and P90 bound the middle 80% of replications; quarters and total are sums per "
-         "replication, then quantiles.\n";
+  out << "P10 and P90 bound the middle 80% of replications. Quarters and total are per "
+         "replication, then quantiles:\nsums of volumes, dollars and counts; means of the months "
+         "for levels, shares and response times;\nthe last month for headcount, backlog and open "
+         "deals.\n";
 
   const auto& names = forecast.cube.metric_names();
   for (std::size_t k = 0; k < names.size(); ++k) {
     if (!only.empty() && std::find(only.begin(), only.end(), names[k]) == only.end()) continue;
-    const bool dollars = is_dollars(names[k]);
+    const Unit unit = unit_of(names[k]);
     out << '\n' << title_of(scenario, names[k]) << "  [" << names[k] << "]\n";
     std::snprintf(buf, sizeof buf, "  %-9s %11s %11s %11s %11s\n", "period", "mean", "P10", "P50",
                   "P90");
     out << buf;
     for (std::size_t m = 0; m < forecast.months.size(); ++m)
-      row(out, forecast.months[m], forecast.monthly[k], m, dollars);
+      row(out, forecast.months[m], forecast.monthly[k], m, unit);
     for (std::size_t q = 0; q < forecast.total_labels.size(); ++q) {
       std::string label = forecast.total_labels[q];
       const bool partial = label != "total" && forecast.total_groups[q].size() < 3;
       if (partial) label += "*";
-      row(out, label, forecast.totals[k], q, dollars);
+      row(out, label, forecast.totals[k], q, unit);
     }
   }
   bool any_partial = false;
