@@ -27,7 +27,7 @@ enum class FunnelStream : std::uint32_t {
 enum class CapacitySubstream : std::uint32_t {
   ROSTER = 0,     ///< hires' lags, attrition, backfills, random ramp lengths
   LEAD_KEYS = 1,  ///< one 64-bit key per lead, in the order leads join the pool's queue
-  INITIAL = 2,    ///< owners of the starting funnel's open deals
+  INITIAL = 2,    ///< owners of open deals in the starting funnel; indexed by cohort, not pool
 };
 inline constexpr std::uint32_t CAPACITY_SUBSTREAMS = 4;
 
