@@ -23,6 +23,7 @@ PoolQueue::PoolQueue(const RepPool& pool, const FunnelCalendar& calendar)
   int days_per_week = 0;
   for (bool d : pool.schedule.days) days_per_week += d ? 1 : 0;
   // A deal takes open_minutes_per_week of its rep's time, spread over the working days.
+  crosses_midnight_ = pool.schedule.start_hour + pool.schedule.hours_per_day > 24.0;
   open_load_days_ = days_per_week > 0 ? pool.open_minutes_per_week /
                                             (static_cast<double>(days_per_week) * MINUTES_PER_DAY)
                                       : 0.0;
@@ -34,14 +35,17 @@ void PoolQueue::reset(const RepRoster* roster, bool unlimited) {
   clock_ = 0.0;
   tasks_.clear();
   state_.clear();
-  upcoming_ = MinHeap();
-  expiries_ = MinHeap();
+  const int days = calendar_->total_days();
+  upcoming_.reset(days);
+  expiries_.reset(days);
   waiting_.clear();
   waiting_head_ = 0;
   waiting_first_ = 0;
   waiting_since_ = 0.0;
-  reps_ = MinHeap();
-  releases_ = MinHeap();
+  waiting_month_ = 0;
+  waiting_month_end_ = calendar_->months() > 1 ? calendar_->month_start(1) : horizon_;
+  reps_.clear();
+  releases_.reset(days);
   open_total_ = 0;
   open_since_ = 0.0;
   monthly_.reset(static_cast<std::size_t>(calendar_->months()));
@@ -49,15 +53,12 @@ void PoolQueue::reset(const RepRoster* roster, bool unlimited) {
   free_at_.assign(reps, 0.0);
   open_.assign(reps, 0);
   parked_.assign(reps, 0);
+  window_day_.assign(reps, -1);
+  window_.assign(reps, RepRoster::Window{});
   for (std::size_t r = 0; r < reps; ++r) {
     free_at_[r] = roster_->rep(r).start_day;
     if (free_at_[r] < horizon_) reps_.push({free_at_[r], static_cast<std::uint32_t>(r)});
   }
-}
-
-int PoolQueue::month_of(double t) const {
-  const int day = std::clamp(static_cast<int>(std::floor(t)), 0, calendar_->total_days() - 1);
-  return calendar_->month_of_day(day);
 }
 
 void PoolQueue::join(QueueTask task) {
@@ -67,9 +68,9 @@ void PoolQueue::join(QueueTask task) {
   const auto index = static_cast<std::uint32_t>(tasks_.size());
   tasks_.push_back(task);
   state_.push_back(UPCOMING);
-  upcoming_.push({task.ready, index});
+  upcoming_.push(task.ready, index);
   if (task.attempt == 0 && pool_->expire_after_days > 0.0 && !unlimited_)
-    expiries_.push({task.arrived + pool_->expire_after_days, index});
+    expiries_.push(task.arrived + pool_->expire_after_days, index);
   if (task.attempt == 0 && task.arrival_month >= 0)
     ++monthly_.arrivals[static_cast<std::size_t>(task.arrival_month)];
 }
@@ -135,16 +136,20 @@ bool PoolQueue::pop_waiting(std::uint32_t& index) {
   return false;
 }
 
-double PoolQueue::next_working(std::size_t rep, double t) const {
+double PoolQueue::next_working_from(std::size_t rep, double t) {
   constexpr double INF = std::numeric_limits<double>::infinity();
   if (at_limit(rep)) return INF;
   const RepRoster::Rep& info = roster_->rep(rep);
   if (t < info.start_day) t = info.start_day;
-  const double open_cut = static_cast<double>(open_[rep]) * open_load_days_;
   const int last = calendar_->total_days();
-  for (int day = static_cast<int>(std::floor(t)); day < last; ++day) {
+  if (!(t < static_cast<double>(last))) return INF;
+  const double open_cut = static_cast<double>(open_[rep]) * open_load_days_;
+  // t >= 0 here, so truncation is floor. A shift that runs past midnight may still be on.
+  int day = static_cast<int>(t);
+  if (day > 0 && crosses_midnight_) --day;
+  for (; day < last; ++day) {
     if (static_cast<double>(day) >= info.leave_day) return INF;
-    const RepRoster::Window w = roster_->window(rep, day);
+    const RepRoster::Window& w = window(rep, day);
     const double end = w.end - open_cut;
     if (end > w.begin && t < end) return std::max(t, w.begin);
   }
@@ -158,13 +163,13 @@ double PoolQueue::settle_earliest_rep(double now) {
     const double from = std::max(top.time, now);
     const double start = next_working(top.index, from);
     if (start == from) return start;
-    reps_.pop();
     if (start == INF) {
       // Gone for good, or at the open-deal limit (a release brings the rep back).
+      reps_.pop();
       if (at_limit(top.index)) parked_[top.index] = 1;
       continue;
     }
-    reps_.push({start, top.index});
+    reps_.replace_top({start, top.index});
   }
   return INF;
 }
@@ -182,7 +187,7 @@ void PoolQueue::release(std::size_t rep, double at) {
     let_go(static_cast<std::uint32_t>(rep), clock_);
     return;
   }
-  releases_.push({at, static_cast<std::uint32_t>(rep)});
+  releases_.push(at, static_cast<std::uint32_t>(rep));
 }
 
 void PoolQueue::let_go(std::uint32_t rep, double at) {
@@ -197,7 +202,7 @@ void PoolQueue::let_go(std::uint32_t rep, double at) {
   }
 }
 
-void PoolQueue::account_waiting(double t) {
+void PoolQueue::account_waiting_slow(double t) {
   // Integrates the number of first attempts waiting, split at month boundaries.
   while (waiting_since_ < t) {
     const int m = month_of(waiting_since_);
@@ -209,6 +214,10 @@ void PoolQueue::account_waiting(double t) {
     if (end <= waiting_since_) break;  // t beyond the horizon
     waiting_since_ = end;
   }
+  waiting_month_ = month_of(waiting_since_);
+  waiting_month_end_ = waiting_month_ + 1 < calendar_->months()
+                           ? static_cast<double>(calendar_->month_start(waiting_month_ + 1))
+                           : horizon_;
 }
 
 void PoolQueue::account_open(double t) {

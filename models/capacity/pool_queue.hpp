@@ -7,10 +7,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <queue>
 #include <span>
 #include <vector>
 
+#include "models/capacity/day_queue.hpp"
 #include "models/capacity/rep_roster.hpp"
 #include "models/funnel/funnel_calendar.hpp"
 #include "models/scenario/capacity.hpp"
@@ -112,10 +112,67 @@ class PoolQueue {
       return time > o.time || (time == o.time && index > o.index);
     }
   };
-  using MinHeap = std::priority_queue<Timed, std::vector<Timed>, std::greater<>>;
+  /// A binary min-heap of Timed with replace_top: a rep who finishes a task and is keyed
+  /// anew costs one sift instead of a pop and a push.
+  class TimedHeap {
+   public:
+    void clear() { v_.clear(); }
+    bool empty() const { return v_.empty(); }
+    const Timed& top() const { return v_.front(); }
+    void push(Timed x) {
+      v_.push_back(x);
+      std::size_t i = v_.size() - 1;
+      while (i > 0) {
+        const std::size_t parent = (i - 1) / 2;
+        if (!(v_[parent] > x)) break;
+        v_[i] = v_[parent];
+        i = parent;
+      }
+      v_[i] = x;
+    }
+    void pop() {
+      const Timed last = v_.back();
+      v_.pop_back();
+      if (!v_.empty()) sift_down(last);
+    }
+    void replace_top(Timed x) { sift_down(x); }
+
+   private:
+    void sift_down(Timed x) {
+      const std::size_t n = v_.size();
+      std::size_t i = 0;
+      while (true) {
+        std::size_t child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && v_[child] > v_[child + 1]) ++child;
+        if (!(x > v_[child])) break;
+        v_[i] = v_[child];
+        i = child;
+      }
+      v_[i] = x;
+    }
+    std::vector<Timed> v_;
+  };
 
   /// Earliest time >= t at which `rep` is at work (infinity: never again, or parked).
-  double next_working(std::size_t rep, double t) const;
+  double next_working(std::size_t rep, double t) {
+    // The common case first: t inside the window last looked up for the rep, on its day.
+    const RepRoster::Window& w = window_[rep];
+    const auto day = static_cast<double>(window_day_[rep]);
+    if (t >= w.begin && t >= day && t < day + 1.0 &&
+        t < w.end - static_cast<double>(open_[rep]) * open_load_days_ && !at_limit(rep))
+      return t;
+    return next_working_from(rep, t);
+  }
+  double next_working_from(std::size_t rep, double t);
+  /// The roster's window of `rep` on `day`, remembered for the rep's latest day asked.
+  const RepRoster::Window& window(std::size_t rep, int day) {
+    if (window_day_[rep] != day) {
+      window_day_[rep] = day;
+      window_[rep] = roster_->window(rep, day);
+    }
+    return window_[rep];
+  }
   /// The rep who can start work first at or after `now`, and when; infinity if none.
   double settle_earliest_rep(double now);
   void move_ready(double t);
@@ -126,33 +183,54 @@ class PoolQueue {
   bool at_limit(std::size_t rep) const {
     return pool_->max_open > 0 && open_[rep] >= static_cast<std::uint32_t>(pool_->max_open);
   }
-  void account_waiting(double t);
+  void account_waiting(double t) {
+    if (!(waiting_since_ < t)) return;
+    if (t <= waiting_month_end_) {  // within the month of waiting_since_
+      monthly_.waiting_area[static_cast<std::size_t>(waiting_month_)] +=
+          static_cast<double>(waiting_first_) * (t - waiting_since_);
+      waiting_since_ = t;
+      return;
+    }
+    account_waiting_slow(t);
+  }
+  void account_waiting_slow(double t);
   void account_open(double t);
-  int month_of(double t) const;
+  /// The forecast month of instant t, clamped to the horizon (t < 0: month 0).
+  int month_of(double t) const {
+    // Truncation is floor for t >= 0, and cheaper than std::floor without SSE4.1.
+    const int last = calendar_->total_days() - 1;
+    const int day = t < 0.0 ? 0 : (t < static_cast<double>(last) ? static_cast<int>(t) : last);
+    return calendar_->month_of_day(day);
+  }
 
   const RepPool* pool_;
   const FunnelCalendar* calendar_;
   const RepRoster* roster_ = nullptr;
   bool unlimited_ = false;
   double horizon_ = 0.0;
-  double open_load_days_ = 0.0;  ///< window shortening per open deal per working day (days)
+  double open_load_days_ = 0.0;    ///< window shortening per open deal per working day (days)
+  bool crosses_midnight_ = false;  ///< a day's window can run into the next day
 
   double clock_ = 0.0;
   std::vector<QueueTask> tasks_;  ///< slab; a task's index is stable while it lives
   enum State : std::uint8_t { DEAD, UPCOMING, WAITING };
   std::vector<std::uint8_t> state_;  ///< per slab slot
-  MinHeap upcoming_;                 ///< tasks not ready yet, by ready time
-  MinHeap expiries_;                 ///< first attempts by expiry time (lazy deletion)
+  DayQueue upcoming_;                ///< tasks not ready yet, by ready time
+  DayQueue expiries_;                ///< first attempts by expiry time (lazy deletion)
   // Ready tasks: FIFO ring (vector + head), LIFO stack, or a heap by score.
   std::vector<std::uint32_t> waiting_;
   std::size_t waiting_head_ = 0;
-  std::size_t waiting_first_ = 0;  ///< live ready first attempts
-  double waiting_since_ = 0.0;     ///< time of the last waiting-area update
-  MinHeap reps_;                   ///< by the time a rep is free (lazy re-keying)
+  std::size_t waiting_first_ = 0;   ///< live ready first attempts
+  double waiting_since_ = 0.0;      ///< time of the last waiting-area update
+  int waiting_month_ = 0;           ///< month_of(waiting_since_)
+  double waiting_month_end_ = 0.0;  ///< the end of that month (days; the horizon for the last)
+  TimedHeap reps_;                  ///< by the time a rep is free (lazy re-keying)
   std::vector<double> free_at_;
   std::vector<std::uint32_t> open_;
   std::vector<std::uint8_t> parked_;  ///< out of the heap: at max_open
-  MinHeap releases_;                  ///< (time, rep)
+  std::vector<int> window_day_;       ///< per rep: the day of window_ (-1: none yet)
+  std::vector<RepRoster::Window> window_;
+  DayQueue releases_;  ///< (time, rep)
   std::size_t open_total_ = 0;
   double open_since_ = 0.0;
   PoolMonthly monthly_;
@@ -228,7 +306,7 @@ void PoolQueue::advance(double until, Handler& handler) {
     if (!(t < until)) break;
     now = t;
     if (t_release == t) {
-      const Timed r = releases_.top();
+      const DayQueue::Entry r = releases_.top();
       releases_.pop();
       let_go(r.index, t);
       continue;
@@ -257,8 +335,8 @@ void PoolQueue::advance(double until, Handler& handler) {
     // The earliest rep starts work at t on the next task by the discipline.
     std::uint32_t index = 0;
     if (!pop_waiting(index)) continue;  // only expired entries were left
+    // The rep stays on top of reps_ while working: the handler does not touch reps_.
     const std::uint32_t rep = reps_.top().index;
-    reps_.pop();
     QueueTask task = tasks_[index];
     retire(index);
     if (task.attempt == 0) {
@@ -269,10 +347,12 @@ void PoolQueue::advance(double until, Handler& handler) {
     const WorkResult result = handler.work(task, t, static_cast<std::size_t>(rep));
     monthly_.busy_minutes[static_cast<std::size_t>(month_of(t))] += result.minutes;
     free_at_[rep] = t + result.minutes / MINUTES_PER_DAY;
-    if (at_limit(rep))
+    if (at_limit(rep)) {
       parked_[rep] = 1;
-    else
-      reps_.push({free_at_[rep], rep});
+      reps_.pop();
+    } else {
+      reps_.replace_top({free_at_[rep], rep});
+    }
     finish(task, result, t);
   }
   account_waiting(until);

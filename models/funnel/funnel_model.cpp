@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "engine/stats/neumaier_sum.hpp"
+#include "engine/stats/order_statistics.hpp"
 #include "engine/stats/quantile.hpp"
 #include "models/capacity/pool_queue.hpp"
 #include "models/capacity/rep_roster.hpp"
@@ -72,6 +73,7 @@ struct FunnelModel::Replication {
   std::vector<std::size_t> owner_offset;          ///< per pool: first Lead::owner - 1
   std::vector<std::uint32_t> owner_pool;          ///< per owner - 1
   std::vector<std::uint32_t> twin_qualified;      ///< [pool][month], without capacity limits
+  std::vector<double> waits;                      ///< scratch for response-time quantiles
   bool unlimited = false;
 };
 
@@ -831,13 +833,18 @@ void FunnelModel::write_capacity_metrics(Replication& r, std::span<double> out) 
       auto& waits = monthly.waits[m];
       double p50 = 0.0, p90 = 0.0, mean = 0.0;
       if (!waits.empty()) {
-        std::vector<double> sorted(waits.begin(), waits.end());
-        std::sort(sorted.begin(), sorted.end());
-        p50 = engine::quantile_sorted(sorted, 0.5);
-        p90 = engine::quantile_sorted(sorted, 0.9);
+        r.waits.assign(waits.begin(), waits.end());
         engine::NeumaierSum sum;
-        for (double w : sorted) sum.add(w);
-        mean = sum.value() / static_cast<double>(sorted.size());
+        for (double w : r.waits) sum.add(w);
+        mean = sum.value() / static_cast<double>(r.waits.size());
+        // The four order statistics around the median and P90, without a full sort.
+        const engine::QuantilePosition q50 = engine::quantile_position(r.waits.size(), 0.5);
+        const engine::QuantilePosition q90 = engine::quantile_position(r.waits.size(), 0.9);
+        const std::size_t ranks[4] = {q50.below, q50.above, q90.below, q90.above};
+        double at[4];
+        engine::select_order_statistics(r.waits, ranks, at);
+        p50 = engine::interpolate_quantile(at[0], at[1], q50.fraction);
+        p90 = engine::interpolate_quantile(at[2], at[3], q90.fraction);
       }
       set(RESPONSE_P50, p50);
       set(RESPONSE_P90, p90);

@@ -112,6 +112,7 @@ struct Load {
   double per_day;  // arrival rate, MQLs a day
   int reps;        // SDRs
   std::size_t replications;
+  const char* start = "00:00";  // of the reps' 24-hour day: a late start runs past midnight
 };
 
 void PrintTo(const Load& load, std::ostream* os) {
@@ -131,7 +132,8 @@ TEST_P(PoolQueueMMc, ErlangCAndLittlesLawInSteadyMonths) {
   const fm::FunnelModel model(
       fm::load_scenario_text(MMC, "mmc.yaml",
                              {"sources.mql_stream.daily_volume=" + std::to_string(load.per_day),
-                              "capacity.pools.sdr.headcount=" + std::to_string(load.reps)}));
+                              "capacity.pools.sdr.headcount=" + std::to_string(load.reps),
+                              std::string("capacity.pools.sdr.schedule.start=") + load.start}));
   fe::RunConfig config;
   config.seed = 20270101;
   config.replications = load.replications;
@@ -201,7 +203,10 @@ TEST_P(PoolQueueMMc, ErlangCAndLittlesLawInSteadyMonths) {
 INSTANTIATE_TEST_SUITE_P(Loads, PoolQueueMMc,
                          ::testing::Values(Load{"rho_0_50", 120.0, 10, 200},
                                            Load{"rho_0_80", 192.0, 10, 300},
-                                           Load{"rho_0_95", 228.0, 10, 600}),
+                                           Load{"rho_0_95", 228.0, 10, 600},
+                                           // Windows 09:00 to 09:00 the next day: reps are
+                                           // at work around the clock all the same.
+                                           Load{"rho_0_80_from_0900", 192.0, 10, 200, "09:00"}),
                          [](const ::testing::TestParamInfo<Load>& param) {
                            return std::string(param.param.name);
                          });
