@@ -21,9 +21,11 @@
 #include "models/funnel/funnel_calendar.hpp"
 #include "models/funnel/funnel_model.hpp"
 #include "models/scenario/scenario_loader.hpp"
+#include "tests/models/run_test_support.hpp"
 
 namespace fm = funnelsim::models;
 namespace fe = funnelsim::engine;
+using namespace funnelsim::models::testing;
 
 namespace {
 
@@ -32,7 +34,6 @@ using PM = fm::FunnelModel::PoolMetric;
 const std::string SOURCE_DIR = FUNNELSIM_SOURCE_DIR;
 
 /// 4.5 standard errors: a correct model fails one comparison with probability 7e-6.
-constexpr double Z_LIMIT = 4.5;
 
 // One SDR pool working `mql`, around the clock by default, with no attempt cost and every
 // attempt reaching the lead, so that a lead's only rep time is its exponential conversation.
@@ -95,20 +96,6 @@ fm::FunnelModel model_of(const std::vector<std::string>& overrides,
   return fm::FunnelModel(fm::load_scenario_text(text, "capacity_test.yaml", overrides));
 }
 
-fe::ResultCube run(const fm::FunnelModel& model, std::size_t replications, std::uint64_t seed,
-                   std::size_t threads = 0, std::uint64_t first = 0) {
-  fe::RunConfig config;
-  config.seed = seed;
-  config.replications = replications;
-  config.threads = threads;
-  config.first_replication = first;
-  return fe::run_replications(model, config);
-}
-
-bool bit_identical(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
 /// Per replication: the metric in month `month`, or summed over the horizon (month < 0).
 std::vector<double> values(const fe::ResultCube& cube, const std::string& metric, int month = -1) {
   const std::size_t k = cube.metric_index(metric);
@@ -126,22 +113,6 @@ std::vector<double> minus(const std::vector<double>& a, const std::vector<double
   std::vector<double> d(a.size());
   for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
   return d;
-}
-
-struct MeanSe {
-  double mean = 0.0;
-  double se = 0.0;
-  double z(double expected = 0.0) const { return (mean - expected) / se; }
-};
-
-MeanSe mean_se(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  double sum = 0.0;
-  for (double v : x) sum += v;
-  const double mean = sum / n;
-  double ss = 0.0;
-  for (double v : x) ss += (v - mean) * (v - mean);
-  return {mean, std::sqrt(ss / (n - 1.0) / n)};
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

@@ -7,20 +7,14 @@
 #include <cmath>
 
 #include "models/funnel/distribution_sampler.hpp"
+#include "tests/models/run_test_support.hpp"
 
 namespace fm = funnelsim::models;
 namespace fe = funnelsim::engine;
+using namespace funnelsim::models::testing;
 using Kind = fm::DistributionSpec::Kind;
 
 namespace {
-
-fm::DistributionSpec spec(Kind kind, double a, double b = 0.0) {
-  fm::DistributionSpec s;
-  s.kind = kind;
-  s.a = a;
-  s.b = b;
-  return s;
-}
 
 fm::DistributionSpec empirical() {
   fm::DistributionSpec s;

@@ -18,9 +18,11 @@
 #include "engine/run/replication_runner.hpp"
 #include "models/funnel/funnel_model.hpp"
 #include "models/scenario/scenario_loader.hpp"
+#include "tests/models/run_test_support.hpp"
 
 namespace fm = funnelsim::models;
 namespace fe = funnelsim::engine;
+using namespace funnelsim::models::testing;
 
 namespace {
 
@@ -86,26 +88,6 @@ capacity:
         sla_minutes: 0
 )";
 
-struct MeanSe {
-  double mean = 0.0;
-  double se = 0.0;
-};
-
-/// Mean and standard error of independent values (one per replication).
-MeanSe mean_se(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  double sum = 0.0;
-  for (double v : x) sum += v;
-  const double mean = sum / n;
-  double ss = 0.0;
-  for (double v : x) ss += (v - mean) * (v - mean);
-  return {mean, std::sqrt(ss / (n - 1.0) / n)};
-}
-
-double z_score(const MeanSe& s, double expected) {
-  return (s.mean - expected) / s.se;
-}
-
 /// One load of the M/M/c check.
 struct Load {
   const char* name;
@@ -118,11 +100,6 @@ struct Load {
 void PrintTo(const Load& load, std::ostream* os) {
   *os << load.name;
 }
-
-/// 4.5 standard errors: about 7e-6 two-sided per comparison for a correct model, so the
-/// whole file (about 40 comparisons) fails by chance with probability below 3e-4, and the
-/// seeds are fixed.
-constexpr double Z_LIMIT = 4.5;
 
 class PoolQueueMMc : public ::testing::TestWithParam<Load> {};
 
@@ -182,14 +159,14 @@ TEST_P(PoolQueueMMc, ErlangCAndLittlesLawInSteadyMonths) {
         "[ %s month %zu ] P(wait) %.5f vs %.5f z=%.2f | Wq %.3f vs %.3f min z=%.2f | "
         "util %.5f vs %.5f z=%.2f | Lq %.4f vs %.4f z=%.2f | Lq - lambda W %.2e se %.1e "
         "z=%.2f\n",
-        load.name, m, w.mean, p_wait, z_score(w, p_wait), q.mean, wq, z_score(q, wq), u.mean, rho,
-        z_score(u, rho), l.mean, lq, z_score(l, lq), d.mean, d.se, z_score(d, 0.0));
-    EXPECT_LE(std::abs(z_score(w, p_wait)), Z_LIMIT) << "P(wait), month " << m;
-    EXPECT_LE(std::abs(z_score(q, wq)), Z_LIMIT) << "mean wait, month " << m;
-    EXPECT_LE(std::abs(z_score(u, rho)), Z_LIMIT) << "utilisation, month " << m;
-    EXPECT_LE(std::abs(z_score(l, lq)), Z_LIMIT) << "mean waiting, month " << m;
+        load.name, m, w.mean, p_wait, w.z(p_wait), q.mean, wq, q.z(wq), u.mean, rho, u.z(rho),
+        l.mean, lq, l.z(lq), d.mean, d.se, d.z(0.0));
+    EXPECT_LE(std::abs(w.z(p_wait)), Z_LIMIT) << "P(wait), month " << m;
+    EXPECT_LE(std::abs(q.z(wq)), Z_LIMIT) << "mean wait, month " << m;
+    EXPECT_LE(std::abs(u.z(rho)), Z_LIMIT) << "utilisation, month " << m;
+    EXPECT_LE(std::abs(l.z(lq)), Z_LIMIT) << "mean waiting, month " << m;
     if (sample_path) {
-      EXPECT_LE(std::abs(z_score(d, 0.0)), Z_LIMIT) << "Little's law, month " << m;
+      EXPECT_LE(std::abs(d.z(0.0)), Z_LIMIT) << "Little's law, month " << m;
     }
     // The tolerances are tight enough to matter.
     EXPECT_LT(Z_LIMIT * w.se, 0.015);

@@ -13,22 +13,16 @@
 
 #include "models/capacity/rep_roster.hpp"
 #include "models/funnel/funnel_streams.hpp"
+#include "tests/models/run_test_support.hpp"
 
 namespace fm = funnelsim::models;
 namespace fe = funnelsim::engine;
+using namespace funnelsim::models::testing;
 using Kind = fm::DistributionSpec::Kind;
 
 namespace {
 
 constexpr std::uint64_t SEED = 20270101;
-
-fm::DistributionSpec spec(Kind kind, double a, double b = 0.0) {
-  fm::DistributionSpec s;
-  s.kind = kind;
-  s.a = a;
-  s.b = b;
-  return s;
-}
 
 /// 2027-01 (1 January is a Friday), Monday to Friday, with the given holidays.
 fm::FunnelCalendar calendar_2027(int months = 12,

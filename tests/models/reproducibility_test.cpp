@@ -9,25 +9,13 @@
 #include "engine/run/replication_runner.hpp"
 #include "models/funnel/funnel_model.hpp"
 #include "models/scenario/scenario_loader.hpp"
+#include "tests/models/run_test_support.hpp"
 
 namespace fm = funnelsim::models;
 namespace fe = funnelsim::engine;
+using namespace funnelsim::models::testing;
 
 namespace {
-
-fe::ResultCube run(const fm::FunnelModel& model, std::size_t replications, std::uint64_t seed,
-                   std::size_t threads, std::uint64_t first = 0) {
-  fe::RunConfig config;
-  config.seed = seed;
-  config.replications = replications;
-  config.threads = threads;
-  config.first_replication = first;
-  return fe::run_replications(model, config);
-}
-
-bool bit_identical(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
 
 fm::FunnelModel default_model(const std::vector<std::string>& overrides = {}) {
   return fm::FunnelModel(
