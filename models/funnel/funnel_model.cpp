@@ -74,6 +74,13 @@ struct FunnelModel::Replication {
   std::vector<std::uint32_t> owner_pool;          ///< per owner - 1
   std::vector<std::uint32_t> twin_qualified;      ///< [pool][month], without capacity limits
   std::vector<double> waits;                      ///< scratch for response-time quantiles
+
+  // Lead attributes and sales-ready criteria.
+  std::vector<LeadProfile> profiles;             ///< Lead::profile - 1 indexes it
+  std::vector<engine::RandomStream> attributes;  ///< per source
+  std::vector<engine::RandomStream> judging;     ///< per source
+  std::vector<std::uint32_t> rejected;           ///< [month][RejectionReason]
+  std::vector<std::uint32_t> recycled;           ///< [month]
   bool unlimited = false;
 };
 
@@ -106,6 +113,30 @@ FunnelModel::FunnelModel(Scenario scenario)
       metric_names_.push_back(std::move(name));
     }
 
+  // Sales-ready criteria: a rejection count per rule in force (and per unreachable lead when
+  // a pool works the judged stage), then the recycled count.
+  rejection_metric_.fill(std::numeric_limits<std::size_t>::max());
+  recycled_metric_ = std::numeric_limits<std::size_t>::max();
+  if (sc.sales_ready.defined) {
+    bool worked = false;
+    for (const RepPool& pool : sc.capacity.pools)
+      for (std::size_t stage : pool.works) worked = worked || stage == sc.sales_ready.stage;
+    for (std::size_t k = 0; k < REJECTION_REASON_NAMES.size(); ++k) {
+      const auto reason = static_cast<RejectionReason>(k);
+      if (!sc.sales_ready.checks(reason) && !(reason == RejectionReason::Unreachable && worked))
+        continue;
+      rejection_metric_[k] = metric_names_.size();
+      metric_names_.push_back(std::string("sales_ready.rejected.") + REJECTION_REASON_NAMES[k]);
+    }
+    recycled_metric_ = metric_names_.size();
+    metric_names_.push_back("sales_ready.recycled");
+  }
+  if (!sc.leads.personas.empty()) persona_ = engine::AliasTable(sc.leads.persona_share);
+  if (sc.leads.fit_score) fit_score_ = DistributionSampler(*sc.leads.fit_score);
+  if (sc.leads.decision_timeline_months)
+    decision_timeline_ = DistributionSampler(*sc.leads.decision_timeline_months);
+  slip_months_ = DistributionSampler(sc.leads.slip_months);
+
   for (std::size_t s = 0; s < sc.stages.size(); ++s) {
     stage_first_.push_back(transitions_.size());
     for (const auto& t : sc.stages[s].transitions) {
@@ -124,6 +155,11 @@ FunnelModel::FunnelModel(Scenario scenario)
     }
   }
   stage_first_.push_back(transitions_.size());
+  judged_transition_ = transitions_.size();
+  if (sc.sales_ready.defined)
+    for (std::size_t t = stage_first_[sc.sales_ready.stage];
+         t < stage_first_[sc.sales_ready.stage + 1]; ++t)
+      if (transitions_[t].to == sc.sales_ready.accept_to) judged_transition_ = t;
 
   // Day weights inside each month for sources that follow the working calendar.
   const double off_weight = sc.calendar.non_working_day_weight;
@@ -235,6 +271,7 @@ std::vector<engine::PeriodAggregation> FunnelModel::metric_aggregations() const 
           break;
       }
     }
+  rules.resize(metric_names_.size(), PeriodAggregation::Sum);  // sales-ready counts
   return rules;
 }
 
@@ -263,6 +300,12 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
       out[m * metrics + s] = static_cast<double>(r.entries[m * stages + s]);
     out[m * metrics + stages] = r.pipeline[m];
     out[m * metrics + stages + 1] = r.bookings[m];
+    for (std::size_t k = 0; k < REJECTION_REASON_NAMES.size(); ++k)
+      if (rejection_metric_[k] < metrics)
+        out[m * metrics + rejection_metric_[k]] =
+            static_cast<double>(r.rejected[m * REJECTION_REASON_NAMES.size() + k]);
+    if (recycled_metric_ < metrics)
+      out[m * metrics + recycled_metric_] = static_cast<double>(r.recycled[m]);
   }
   if (pools > 0) write_capacity_metrics(r, out);
 }
@@ -288,6 +331,21 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited) const {
       r.delays.push_back(
           make_stream(seed, replication, FunnelStream::DELAYS, t * MAX_SOURCES + src));
 
+  r.profiles.clear();
+  r.attributes.clear();
+  r.judging.clear();
+  if (scenario_.leads.defined)
+    for (std::size_t src = 0; src < sources; ++src) {
+      const auto base = static_cast<std::uint32_t>(src) * NURTURE_SUBSTREAMS;
+      r.attributes.push_back(
+          make_stream(seed, replication, FunnelStream::NURTURE,
+                      base + static_cast<std::uint32_t>(NurtureSubstream::ATTRIBUTES)));
+      r.judging.push_back(
+          make_stream(seed, replication, FunnelStream::NURTURE,
+                      base + static_cast<std::uint32_t>(NurtureSubstream::JUDGING)));
+    }
+  r.rejected.assign(months * REJECTION_REASON_NAMES.size(), 0);
+  r.recycled.assign(months, 0);
   r.pending.resize(months * stages * sources);
   for (auto& p : r.pending) p.clear();
   r.entries.assign(months * stages, 0);
@@ -454,6 +512,7 @@ void FunnelModel::generate_inquiries(Replication& r) const {
         for (std::uint64_t i = 0; i < moved[t - first]; ++i) {
           const double at = instant();
           lead.time = at + tr.delay(delay_rng);
+          if (!r.attributes.empty()) lead.profile = new_profile(r, s, at);
           push(r, tr.to, s, lead);
         }
         r.delays[t * sources + s] = delay_rng;
@@ -516,8 +575,9 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
           cohort.age_min_days + rng.uniform01() * (cohort.age_max_days - cohort.age_min_days);
       // Leads waiting in a worked stage at the start are the pool's starting backlog.
       if (const int pool = pool_of(cohort.stage, s, g); pool >= 0) {
-        join_pool(r, static_cast<std::size_t>(pool), cohort.stage, s,
-                  Lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0}, -age, -1);
+        Lead lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0};
+        if (!r.attributes.empty()) lead.profile = new_profile(r, s, -age);
+        join_pool(r, static_cast<std::size_t>(pool), cohort.stage, s, lead, -age, -1);
         continue;
       }
       // A lead that has spent `age` days in the stage without moving took transition t with
@@ -571,9 +631,19 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
       if (const int holder = holder_of(cohort.stage, s, g); holder >= 0 && !r.unlimited)
         hold_initial_deal(r, static_cast<std::size_t>(holder), owner_rng,
                           chosen < last ? remaining : std::numeric_limits<double>::infinity());
-      if (chosen < last)
-        push(r, transitions_[chosen].to, s,
-             Lead{remaining, -1.0f, static_cast<std::uint16_t>(g), 0});
+      if (chosen < last) {
+        Lead lead{remaining, -1.0f, static_cast<std::uint16_t>(g), 0};
+        if (!r.attributes.empty()) lead.profile = new_profile(r, s, -age);
+        if (chosen == judged_transition_) {
+          // Accepted (or not) when it leaves the stage, like any lead that takes the step.
+          if (const RejectionReason why = judge(r, lead, lead.time, r.judging[s]);
+              why != RejectionReason::COUNT) {
+            reject(r, s, lead, lead.time, why);
+            continue;
+          }
+        }
+        push(r, transitions_[chosen].to, s, lead);
+      }
     }
   }
 }
@@ -632,6 +702,8 @@ struct FunnelModel::PoolWorker {
         return result;
       }
       result.outcome = WorkResult::Outcome::Unreached;
+      if (model.scenario_.sales_ready.defined && pl.stage == model.scenario_.sales_ready.stage)
+        model.count_rejection(r, start, RejectionReason::Unreachable);
       send_lost(pl, start + result.minutes / MINUTES_PER_DAY);
       return result;
     }
@@ -677,6 +749,14 @@ struct FunnelModel::PoolWorker {
     const FlatTransition& tr = model.transitions_[chosen];
     Lead lead = pl.lead;
     lead.time = end + tr.delay(rng);
+    if (chosen == model.judged_transition_) {
+      if (const RejectionReason why = model.judge(r, lead, lead.time, rng);
+          why != RejectionReason::COUNT) {
+        result.outcome = WorkResult::Outcome::NotQualified;
+        model.reject(r, pl.source, lead, lead.time, why);
+        return result;
+      }
+    }
     if (plan.holds[tr.to] && !r.unlimited) {
       lead.owner = static_cast<std::uint16_t>(r.owner_offset[pool] + rep + 1);
       r.queues[pool].hold(rep, start);
@@ -685,6 +765,89 @@ struct FunnelModel::PoolWorker {
     return result;
   }
 };
+
+std::uint32_t FunnelModel::new_profile(Replication& r, std::size_t source, double created) const {
+  const LeadAttributes& leads = scenario_.leads;
+  engine::RandomStream& rng = r.attributes[source];
+  LeadProfile p;
+  p.created = static_cast<float>(created);
+  p.decision_at = p.created;
+  if (!leads.personas.empty()) p.persona = static_cast<std::uint8_t>(persona_(rng));
+  if (leads.fit_score) p.fit = static_cast<float>(std::clamp(fit_score_(rng), 0.0, MAX_SCORE));
+  if (leads.decision_timeline_months)
+    p.decision_months = static_cast<float>(std::max(0.0, decision_timeline_(rng)));
+  if (leads.need && rng.uniform01() < *leads.need) p.flags |= LeadProfile::NEED;
+  if (leads.budget_known && rng.uniform01() < *leads.budget_known) p.flags |= LeadProfile::BUDGET;
+  if (leads.authority && rng.uniform01() < *leads.authority) p.flags |= LeadProfile::AUTHORITY;
+  r.profiles.push_back(p);
+  return static_cast<std::uint32_t>(r.profiles.size());
+}
+
+RejectionReason FunnelModel::judge(Replication& r, const Lead& lead, double at,
+                                   engine::RandomStream& rng) const {
+  if (lead.profile == 0) return RejectionReason::COUNT;
+  const SalesReady& rules = scenario_.sales_ready;
+  LeadProfile& p = r.profiles[lead.profile - 1];
+  if (rules.min_score && static_cast<double>(p.fit) < *rules.min_score)
+    return RejectionReason::Score;
+  if (!rules.personas.empty() && !rules.personas[p.persona]) return RejectionReason::Persona;
+  if (rules.need_required && !(p.flags & LeadProfile::NEED)) return RejectionReason::Need;
+  if (rules.budget_required && !(p.flags & LeadProfile::BUDGET)) return RejectionReason::Budget;
+  if (rules.authority_required && !(p.flags & LeadProfile::AUTHORITY))
+    return RejectionReason::Authority;
+  if (rules.timeline_within_months) {
+    // The decision comes a month closer each month; each whole month since the last update,
+    // it slips with the scenario's probability. Whole months only, so that judging a lead
+    // twice draws the same kind of history as judging it once.
+    const double since = (at - static_cast<double>(p.decision_at)) / DAYS_PER_MONTH;
+    if (since >= 1.0) {
+      const auto whole = static_cast<int>(since);
+      double months = static_cast<double>(p.decision_months) - whole;
+      if (scenario_.leads.slip_probability > 0.0)
+        for (int i = 0; i < whole; ++i)
+          if (rng.uniform01() < scenario_.leads.slip_probability) months += slip_months_(rng);
+      p.decision_months = static_cast<float>(months);
+      p.decision_at =
+          static_cast<float>(static_cast<double>(p.decision_at) + whole * DAYS_PER_MONTH);
+    }
+    const double remaining = static_cast<double>(p.decision_months) -
+                             (at - static_cast<double>(p.decision_at)) / DAYS_PER_MONTH;
+    if (remaining > *rules.timeline_within_months) return RejectionReason::Timeline;
+  }
+  return RejectionReason::COUNT;
+}
+
+void FunnelModel::count_rejection(Replication& r, double at, RejectionReason reason) const {
+  if (!(at < horizon_days_)) return;
+  const auto m =
+      static_cast<std::size_t>(calendar_.month_of_day(static_cast<int>(std::max(0.0, at))));
+  ++r.rejected[m * REJECTION_REASON_NAMES.size() + static_cast<std::size_t>(reason)];
+}
+
+void FunnelModel::reject(Replication& r, std::size_t source, Lead lead, double at,
+                         RejectionReason reason) const {
+  const SalesReady& rules = scenario_.sales_ready;
+  count_rejection(r, at, reason);
+  LeadProfile& p = r.profiles[lead.profile - 1];
+  std::optional<std::size_t> to;
+  if (rules.recycle_to && p.recycles < rules.max_recycles) {
+    ++p.recycles;
+    to = rules.recycle_to;
+    lead.time = at + rules.cooldown_days;
+    if (at < horizon_days_)
+      ++r.recycled[static_cast<std::size_t>(
+          calendar_.month_of_day(static_cast<int>(std::max(0.0, at))))];
+  } else {
+    to = rules.exhausted_to;
+    lead.time = at;
+  }
+  if (!to) {
+    if (lead.owner != 0) release_if_leaving(r, lead, scenario_.stages.size());
+    return;  // leaves the funnel
+  }
+  if (lead.owner != 0) release_if_leaving(r, lead, *to);
+  push(r, *to, source, lead);
+}
 
 void FunnelModel::flow(Replication& r) const {
   for (std::size_t m = 0; m < period_count(); ++m) {
@@ -775,9 +938,17 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
               engine::RandomStream delays = r.delays[(first + k) * sources + src];
               const FlatTransition& tr = transitions_[first + k];
               const std::uint32_t* chosen = r.chosen.data() + k * n;
+              const bool judged = first + k == judged_transition_;
               for (std::size_t j = 0; j < r.chosen_count[k]; ++j) {
                 Lead lead = r.batch[chosen[j]];
                 lead.time += tr.delay(delays);
+                if (judged) {
+                  if (const RejectionReason why = judge(r, lead, lead.time, r.judging[src]);
+                      why != RejectionReason::COUNT) {
+                    reject(r, src, lead, lead.time, why);
+                    continue;
+                  }
+                }
                 if (lead.owner != 0) release_if_leaving(r, lead, tr.to);
                 push(r, tr.to, src, lead);
               }
@@ -794,7 +965,7 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
 void FunnelModel::release_if_leaving(Replication& r, Lead& lead, std::size_t to) const {
   const std::size_t owner = lead.owner - 1u;
   const std::size_t p = r.owner_pool[owner];
-  if (pool_plans_[p].holds[to]) return;  // still an open deal of the same rep
+  if (to < stage_count_ && pool_plans_[p].holds[to]) return;  // still the same rep's deal
   r.queues[p].release(owner - r.owner_offset[p], lead.time);
   lead.owner = 0;
 }

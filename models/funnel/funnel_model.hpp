@@ -1,6 +1,7 @@
 // The per-replication simulation of the funnel: sources, stage transitions, delays, dollars.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -130,12 +131,26 @@ class FunnelModel {
   /// Moves every lead waiting in month m's buckets on, until none is left.
   void sweep_month(Replication& r, std::size_t m) const;
   /// A lead held as an open deal leaves for `to`: its rep's slot frees when it gets there,
-  /// unless `to` is held by the same pool too.
+  /// unless `to` is held by the same pool too. A `to` past the last stage: it leaves the
+  /// funnel.
   void release_if_leaving(Replication& r, Lead& lead, std::size_t to) const;
   /// A deal open at the start: held by a rep on the team on day 0, drawn uniformly.
   void hold_initial_deal(Replication& r, std::size_t pool, engine::RandomStream& rng,
                          double leaves) const;
   struct PoolWorker;  // the pools' work on a lead, defined in the .cpp
+  /// Draws a new lead's attributes (source `source`, created on day `created`); returns the
+  /// Lead::profile value for it.
+  std::uint32_t new_profile(Replication& r, std::size_t source, double created) const;
+  /// The sales-ready verdict on a lead accepted at day `at`: COUNT when it passes, else the
+  /// first rule it fails. Brings the lead's decision timeline up to `at` (slips from `rng`).
+  RejectionReason judge(Replication& r, const Lead& lead, double at,
+                        engine::RandomStream& rng) const;
+  /// A lead rejected at day `at`: counted, then recycled after the cooldown, sent to
+  /// exhausted_to, or dropped.
+  void reject(Replication& r, std::size_t source, Lead lead, double at,
+              RejectionReason reason) const;
+  /// Counts a rejection of `reason` at day `at` (nothing beyond the horizon).
+  void count_rejection(Replication& r, double at, RejectionReason reason) const;
   void write_capacity_metrics(Replication& r, std::span<double> out) const;
   /// Pool whose queue a lead of (stage, source, segment) joins; -1 for none.
   int pool_of(std::size_t stage, std::size_t source, std::size_t segment) const {
@@ -175,6 +190,17 @@ class FunnelModel {
   std::vector<std::uint8_t> stage_worked_;       ///< per stage: some pool works it
   std::vector<int> holder_of_;                   ///< [stage][source][segment]
   std::size_t capacity_metric_ = 0;              ///< index of the first capacity metric
+
+  // Lead attributes and sales-ready criteria.
+  engine::AliasTable persona_;
+  DistributionSampler fit_score_;
+  DistributionSampler decision_timeline_;
+  DistributionSampler slip_months_;
+  /// The transition the criteria judge (global index); transitions_.size() when none.
+  std::size_t judged_transition_ = 0;
+  /// Metric index per RejectionReason (npos: not reported), and of `sales_ready.recycled`.
+  std::array<std::size_t, static_cast<std::size_t>(RejectionReason::COUNT)> rejection_metric_{};
+  std::size_t recycled_metric_ = 0;
 };
 
 }  // namespace funnelsim::models

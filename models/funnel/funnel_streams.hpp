@@ -20,8 +20,18 @@ enum class FunnelStream : std::uint32_t {
   INITIAL = 8,        ///< the starting funnel; substream = cohort
   /// Rep pools; substream = pool * CAPACITY_SUBSTREAMS + one of CapacitySubstream.
   CAPACITY = 9,
-  // Reserved for later capabilities: NURTURE = 10, VALVES = 11.
+  /// Lead attributes and their evolution; substream = source * NURTURE_SUBSTREAMS + one of
+  /// NurtureSubstream.
+  NURTURE = 10,
+  // Reserved for later capabilities: VALVES = 11.
 };
+
+/// Substreams of one source within FunnelStream::NURTURE.
+enum class NurtureSubstream : std::uint32_t {
+  ATTRIBUTES = 0,  ///< persona, fit, timeline and flags of each lead, in creation order
+  JUDGING = 1,     ///< timeline slips drawn at acceptance outside a rep pool
+};
+inline constexpr std::uint32_t NURTURE_SUBSTREAMS = 4;
 
 /// Substreams of one pool within FunnelStream::CAPACITY.
 enum class CapacitySubstream : std::uint32_t {

@@ -6,9 +6,10 @@
 namespace funnelsim::models {
 
 /// Its source is implied by the bucket it waits in (pending leads are kept per source).
-/// 16 bytes: a replication streams tens of thousands of leads through its buckets, and at
-/// 24 bytes they no longer fit in L2. A float holds a deal value to about 1e-7 of itself
-/// (cents on a $100k deal); sums of dollars are kept in double.
+/// 24 bytes: growing it from 16 to carry `profile` cost nothing measurable on R1 (bench,
+/// 2026-11-23: 12.7 vs 13.4 ns a lead on one thread, within run-to-run noise). A float holds
+/// a deal value to about 1e-7 of itself (cents on a $100k deal); sums of dollars are kept in
+/// double.
 struct Lead {
   double time;            ///< days since the forecast start: when it enters its next stage
   float value;            ///< deal value in dollars; < 0 until drawn
@@ -16,7 +17,22 @@ struct Lead {
   /// 1 + the replication-wide index of the rep whose open deal this is (AE pools with
   /// `holds`); 0 when no rep holds it.
   std::uint16_t owner;
+  /// 1 + the index of the lead's attributes in the replication's profile table (scenarios
+  /// with a `leads` section); 0 when it has none.
+  std::uint32_t profile = 0;
 };
-static_assert(sizeof(Lead) == 16);
+static_assert(sizeof(Lead) == 24);
+
+/// A lead's attributes (scenario `leads`), drawn once when it is created.
+struct LeadProfile {
+  enum Flag : std::uint8_t { NEED = 1, BUDGET = 2, AUTHORITY = 4 };
+  float created = 0.0f;          ///< day the lead was created (negative: before the start)
+  float fit = 0.0f;              ///< fit score, points 0 .. 100
+  float decision_months = 0.0f;  ///< months to the decision, as of decision_at
+  float decision_at = 0.0f;      ///< day of the last timeline update
+  std::uint8_t persona = 0;
+  std::uint8_t flags = 0;
+  std::uint8_t recycles = 0;  ///< times rejected and recycled
+};
 
 }  // namespace funnelsim::models

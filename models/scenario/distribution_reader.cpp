@@ -23,9 +23,11 @@ constexpr double PROBABILITY_SUM_TOLERANCE = 1e-6;
 
 using ParameterSet = std::vector<std::string>;
 
-// Delays and work times may be exactly 0; dollars and lengths of time in months may not.
+// Delays, work times and scores may be exactly 0; dollars and lengths of time in months may
+// not.
 bool may_be_zero(DistributionUse use) {
-  return use == DistributionUse::Delay || use == DistributionUse::Minutes;
+  return use == DistributionUse::Delay || use == DistributionUse::Minutes ||
+         use == DistributionUse::Points;
 }
 
 // The largest mean `use` allows and its unit; infinity when unbounded.
@@ -37,6 +39,8 @@ double max_mean(DistributionUse use) {
       return MAX_MINUTES_MEAN;
     case DistributionUse::Months:
       return MAX_MONTHS_MEAN;
+    case DistributionUse::Points:
+      return MAX_SCORE;
     case DistributionUse::DealValue:
       break;
   }
@@ -51,6 +55,8 @@ const char* unit(DistributionUse use) {
       return "minutes";
     case DistributionUse::Months:
       return "months";
+    case DistributionUse::Points:
+      return "points";
     case DistributionUse::DealValue:
       break;
   }

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "models/scenario/distribution_spec.hpp"
+#include "models/scenario/sales_ready.hpp"
 #include "models/scenario/yaml_cursor.hpp"
 
 namespace funnelsim::models {
@@ -12,7 +13,8 @@ namespace funnelsim::models {
 /// mean may not exceed MAX_DELAY_MEAN_DAYS; a deal value in dollars must be positive; a time
 /// of work in minutes may be 0 and its mean may not exceed MAX_MINUTES_MEAN; a length of time
 /// in months (a ramp, a tenure) must be positive and its mean may not exceed MAX_MONTHS_MEAN.
-enum class DistributionUse { Delay, DealValue, Minutes, Months };
+/// Points: a lead score, 0 .. MAX_SCORE (draws are clamped to that range by the model).
+enum class DistributionUse { Delay, DealValue, Minutes, Months, Points };
 
 inline constexpr double MAX_DELAY_MEAN_DAYS = 3650.0;
 inline constexpr double MAX_MINUTES_MEAN = 1440.0;  ///< one day

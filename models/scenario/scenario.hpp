@@ -10,6 +10,7 @@
 
 #include "models/scenario/capacity.hpp"
 #include "models/scenario/distribution_spec.hpp"
+#include "models/scenario/sales_ready.hpp"
 
 namespace funnelsim::models {
 
@@ -105,6 +106,8 @@ struct Scenario {
   VolumeShock volume_shock;
   std::vector<InitialCohort> initial_funnel;
   Capacity capacity;                        ///< empty pools: unlimited capacity, no queues
+  LeadAttributes leads;                     ///< per-lead attributes (none unless `leads`)
+  SalesReady sales_ready;                   ///< criteria at acceptance (none unless set)
   std::optional<std::uint64_t> seed;        ///< `run.seed`, if the file sets it
   std::optional<std::size_t> replications;  ///< `run.replications`, if the file sets it
 

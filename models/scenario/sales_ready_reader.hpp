@@ -1,0 +1,21 @@
+// Reads the `leads` (attributes) and `sales_ready` (criteria) sections.
+#pragma once
+
+#include "models/scenario/map_cursor.hpp"
+#include "models/scenario/sales_ready.hpp"
+#include "models/scenario/scenario_ids.hpp"
+#include "models/scenario/stage_reader.hpp"
+
+namespace funnelsim::models {
+
+/// Reads `leads` from the scenario root; LeadAttributes{} (defined = false) when absent.
+LeadAttributes read_lead_attributes(const MapCursor& root);
+
+/// Reads `sales_ready`; SalesReady{} when absent. Each rule must refer to an attribute the
+/// `leads` section defines (a persona list needs personas, a timeline rule a decision
+/// timeline, ...); the stages must exist and `accept_to` must be one of `stage`'s
+/// transitions.
+SalesReady read_sales_ready(const MapCursor& root, const LeadAttributes& leads,
+                            const ScenarioIds& ids, const StageTable& stages);
+
+}  // namespace funnelsim::models
