@@ -19,7 +19,9 @@ namespace funnelsim::models {
 
 /// A ReplicationModel over a validated Scenario. Metrics, per forecast month:
 /// `volume.<stage id>` (leads entering the stage, in stage order), then `pipeline.created`
-/// and `bookings` (dollars).
+/// and `bookings` (dollars), then per rep pool the capacity and queue metrics, then with
+/// `sales_ready` a `sales_ready.rejected.<reason>` count per reason in force and
+/// `sales_ready.recycled`.
 ///
 /// How a replication runs (see docs/model.md for the full statement):
 /// - uncertain probabilities are drawn once; then the common volume shock and each

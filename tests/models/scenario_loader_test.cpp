@@ -55,12 +55,20 @@ TEST(ScenarioLoader, DefaultScenarioLoadsWithTheDocumentedStructure) {
   EXPECT_LT(s.sources[0].seasonality[7], 0.8);  // slow August
   EXPECT_TRUE(s.stages[index_of(s, "opportunity")].pipeline);
   EXPECT_TRUE(s.stages[index_of(s, "won")].bookings);
-  // MQL->SAL {rate: 0.58, observed_on: 400}: Beta(232.5, 168.5), for every source and segment.
+  // MQL->SAL {rate: 0.87, observed_on: 400}: Beta(348.5, 52.5), for every source and segment.
   const Transition& accept = transition(s, "mql", "sal");
   ASSERT_EQ(accept.probability.size(), 15u);
   EXPECT_EQ(accept.probability[7].kind, ProbabilitySpec::Kind::Beta);
-  EXPECT_DOUBLE_EQ(accept.probability[7].alpha, 232.5);  // 0.58 x 400 is not exact in binary
-  EXPECT_DOUBLE_EQ(accept.probability[7].beta, 168.5);
+  EXPECT_DOUBLE_EQ(accept.probability[7].alpha, 0.87 * 400 + 0.5);  // not exact in binary
+  EXPECT_DOUBLE_EQ(accept.probability[7].beta, (1 - 0.87) * 400 + 0.5);
+  // The sales-ready criteria judge that step: "decision in 8 months or less", need, persona.
+  ASSERT_TRUE(s.sales_ready.defined);
+  EXPECT_EQ(s.sales_ready.stage, index_of(s, "mql"));
+  EXPECT_EQ(s.sales_ready.accept_to, index_of(s, "sal"));
+  EXPECT_EQ(s.sales_ready.timeline_within_months, 8.0);
+  EXPECT_EQ(s.sales_ready.personas, (std::vector<bool>{true, true, true, false}));
+  EXPECT_EQ(s.sales_ready.recycle_to, index_of(s, "nurture"));
+  EXPECT_EQ(s.leads.personas.size(), 4u);
   EXPECT_NEAR(transition(s, "opportunity", "won").delay.mean(), 66.0, 1e-9);
   EXPECT_EQ(s.volume_shock.sigma, 0.08);
   EXPECT_EQ(s.initial_funnel.size(), 6u);

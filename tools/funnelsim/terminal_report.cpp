@@ -93,6 +93,18 @@ std::string title_of(const models::Scenario& scenario, const std::string& metric
       for (const auto& t : POOL_TITLES)
         if (suffix == t.suffix) return (pool.label.empty() ? pool.id : pool.label) + ": " + t.title;
     }
+  if (metric == "sales_ready.recycled") return "Rejected by sales and recycled";
+  const std::string rejected = "sales_ready.rejected.";
+  if (metric.starts_with(rejected)) {
+    const std::string reason = metric.substr(rejected.size());
+    if (reason == "unreachable") return "Rejected: unreachable after every SDR attempt";
+    if (reason == "score") return "Rejected: fit score below the minimum";
+    if (reason == "persona") return "Rejected: persona not accepted";
+    if (reason == "need") return "Rejected: no confirmed need";
+    if (reason == "budget") return "Rejected: no known budget";
+    if (reason == "authority") return "Rejected: contact cannot sign";
+    if (reason == "timeline") return "Rejected: decision too far out";
+  }
   return metric;
 }
 
