@@ -96,25 +96,6 @@ fm::FunnelModel model_of(const std::vector<std::string>& overrides,
   return fm::FunnelModel(fm::load_scenario_text(text, "capacity_test.yaml", overrides));
 }
 
-/// Per replication: the metric in month `month`, or summed over the horizon (month < 0).
-std::vector<double> values(const fe::ResultCube& cube, const std::string& metric, int month = -1) {
-  const std::size_t k = cube.metric_index(metric);
-  std::vector<double> out;
-  for (std::size_t r = 0; r < cube.replications(); ++r) {
-    double v = 0.0;
-    for (std::size_t m = 0; m < cube.periods(); ++m)
-      if (month < 0 || m == static_cast<std::size_t>(month)) v += cube.at(r, m, k);
-    out.push_back(v);
-  }
-  return out;
-}
-
-std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
-  return d;
-}
-
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

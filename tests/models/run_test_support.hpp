@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "engine/run/replication_runner.hpp"
@@ -31,6 +32,26 @@ inline engine::ResultCube run(const FunnelModel& model, std::size_t replications
 
 inline bool bit_identical(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+/// Per replication: the metric in month `month`, or summed over the horizon (month < 0).
+inline std::vector<double> values(const engine::ResultCube& cube, const std::string& metric,
+                                  int month = -1) {
+  const std::size_t k = cube.metric_index(metric);
+  std::vector<double> out;
+  for (std::size_t r = 0; r < cube.replications(); ++r) {
+    double v = 0.0;
+    for (std::size_t m = 0; m < cube.periods(); ++m)
+      if (month < 0 || m == static_cast<std::size_t>(month)) v += cube.at(r, m, k);
+    out.push_back(v);
+  }
+  return out;
+}
+
+inline std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
+  return d;
 }
 
 struct MeanSe {

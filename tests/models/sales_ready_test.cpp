@@ -66,18 +66,6 @@ boost::math::gamma_distribution<double> timeline_law() {
   return boost::math::gamma_distribution<double>(1.0 / (cv * cv), mean * cv * cv);
 }
 
-/// Per replication: total of `metric` over the horizon.
-std::vector<double> totals(const fe::ResultCube& cube, const std::string& metric) {
-  const std::size_t k = cube.metric_index(metric);
-  std::vector<double> out;
-  for (std::size_t r = 0; r < cube.replications(); ++r) {
-    double v = 0.0;
-    for (std::size_t m = 0; m < cube.periods(); ++m) v += cube.at(r, m, k);
-    out.push_back(v);
-  }
-  return out;
-}
-
 std::vector<double> ratio(const std::vector<double>& a, const std::vector<double>& b) {
   std::vector<double> out(a.size());
   for (std::size_t i = 0; i < a.size(); ++i) out[i] = a[i] / b[i];
@@ -229,8 +217,8 @@ TEST(SalesReadyModel, SlipsMoveTheDecisionOut) {
                     "  need: 0.9\n  timeline_slip: {monthly_probability: 0.3, months: 3}\n"),
                {"stages.mql.transitions.sal.delay={distribution: fixed, value: 76.09375}"});
   const fe::ResultCube cube = run(model, 300, SEED);
-  const auto accepted = totals(cube, "volume.sal");
-  const auto rejected = totals(cube, "sales_ready.rejected.timeline");
+  const auto accepted = values(cube, "volume.sal");
+  const auto rejected = values(cube, "sales_ready.rejected.timeline");
   std::vector<double> judged(accepted.size());
   for (std::size_t i = 0; i < judged.size(); ++i) judged[i] = accepted[i] + rejected[i];
   const MeanSe s = mean_se(ratio(accepted, judged));
@@ -252,7 +240,7 @@ TEST(SalesReadyModel, RejectionReasonsFollowTheRuleOrder) {
            "    timeline_within_months: 8\n    personas: [buyer]\n    need_required: true\n"
            "    budget_required: true\n    authority_required: true\n");
   const fe::ResultCube cube = run(model_of(text), 300, SEED);
-  const auto judged = totals(cube, "volume.mql");
+  const auto judged = values(cube, "volume.mql");
   const double persona = 0.4, need = 0.9, budget = 0.5, authority = 0.7;
   const double timely = boost::math::cdf(timeline_law(), 8.0);
   struct Expect {
@@ -268,7 +256,7 @@ TEST(SalesReadyModel, RejectionReasonsFollowTheRuleOrder) {
       {"volume.sal", persona * need * budget * authority * timely},
   };
   for (const Expect& e : expects) {
-    const MeanSe s = mean_se(ratio(totals(cube, e.metric), judged));
+    const MeanSe s = mean_se(ratio(values(cube, e.metric), judged));
     std::printf("[ %s ] %.5f vs %.5f z=%.2f\n", e.metric, s.mean, e.share, s.z(e.share));
     EXPECT_LE(std::abs(s.z(e.share)), Z_LIMIT) << e.metric;
   }
@@ -285,10 +273,10 @@ TEST(SalesReadyModel, RejectionsAreRecycledOrExhausted) {
            "    timeline_within_months: 8\n  recycle_to: nurture\n  cooldown_days: 20\n"
            "  max_recycles: 2\n  exhausted_to: lost\n");
   const fe::ResultCube cube = run(model_of(text, {"calendar.horizon_months=12"}), 100, SEED);
-  const auto rejected = totals(cube, "sales_ready.rejected.timeline");
-  const auto recycled = totals(cube, "sales_ready.recycled");
-  const auto lost = totals(cube, "volume.lost");
-  const auto nurture = totals(cube, "volume.nurture");
+  const auto rejected = values(cube, "sales_ready.rejected.timeline");
+  const auto recycled = values(cube, "sales_ready.recycled");
+  const auto lost = values(cube, "volume.lost");
+  const auto nurture = values(cube, "volume.nurture");
   for (std::size_t r = 0; r < rejected.size(); ++r) {
     EXPECT_EQ(rejected[r], recycled[r] + lost[r]) << "replication " << r;
     EXPECT_LE(nurture[r], recycled[r]);  // cooldown can push the last ones past the horizon
@@ -328,9 +316,9 @@ TEST(SalesReadyModel, UnreachableLeadsFromTheQueueAreARejectionReason) {
       speed_to_lead: {contact_decay: none, qualification_decay: none, expire_after_days: 0}
 )";
   const fe::ResultCube cube = run(model_of(text), 20, SEED);
-  const auto unreachable = totals(cube, "sales_ready.rejected.unreachable");
-  const auto arrivals = totals(cube, "queue.sdr.arrivals");
-  const auto accepted = totals(cube, "volume.sal");
+  const auto unreachable = values(cube, "sales_ready.rejected.unreachable");
+  const auto arrivals = values(cube, "queue.sdr.arrivals");
+  const auto accepted = values(cube, "volume.sal");
   for (std::size_t r = 0; r < unreachable.size(); ++r) {
     EXPECT_EQ(accepted[r], 0.0);
     EXPECT_GT(arrivals[r], 0.0);
