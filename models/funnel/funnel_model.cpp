@@ -455,8 +455,7 @@ void FunnelModel::draw_probabilities(Replication& r) const {
 void FunnelModel::push(Replication& r, std::size_t stage, std::size_t source,
                        const Lead& lead) const {
   if (!(lead.time < horizon_days_)) return;  // beyond the horizon
-  const auto month = static_cast<std::size_t>(calendar_.month_of_day(static_cast<int>(lead.time)));
-  r.pending[(month * stage_count_ + stage) * source_count_ + source].push_back(lead);
+  r.pending[(month_at(lead.time) * stage_count_ + stage) * source_count_ + source].push_back(lead);
 }
 
 void FunnelModel::generate_inquiries(Replication& r) const {
@@ -634,14 +633,8 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
       if (chosen < last) {
         Lead lead{remaining, -1.0f, static_cast<std::uint16_t>(g), 0};
         if (!r.attributes.empty()) lead.profile = new_profile(r, s, -age);
-        if (chosen == judged_transition_) {
-          // Accepted (or not) when it leaves the stage, like any lead that takes the step.
-          if (const RejectionReason why = judge(r, lead, lead.time, r.judging[s]);
-              why != RejectionReason::COUNT) {
-            reject(r, s, lead, lead.time, why);
-            continue;
-          }
-        }
+        // Judged when it leaves the stage, like any lead that takes the step.
+        if (chosen == judged_transition_ && rejected(r, s, lead, r.judging[s])) continue;
         push(r, transitions_[chosen].to, s, lead);
       }
     }
@@ -749,13 +742,9 @@ struct FunnelModel::PoolWorker {
     const FlatTransition& tr = model.transitions_[chosen];
     Lead lead = pl.lead;
     lead.time = end + tr.delay(rng);
-    if (chosen == model.judged_transition_) {
-      if (const RejectionReason why = model.judge(r, lead, lead.time, rng);
-          why != RejectionReason::COUNT) {
-        result.outcome = WorkResult::Outcome::NotQualified;
-        model.reject(r, pl.source, lead, lead.time, why);
-        return result;
-      }
+    if (chosen == model.judged_transition_ && model.rejected(r, pl.source, lead, rng)) {
+      result.outcome = WorkResult::Outcome::NotQualified;
+      return result;
     }
     if (plan.holds[tr.to] && !r.unlimited) {
       lead.owner = static_cast<std::uint16_t>(r.owner_offset[pool] + rep + 1);
@@ -770,8 +759,7 @@ std::uint32_t FunnelModel::new_profile(Replication& r, std::size_t source, doubl
   const LeadAttributes& leads = scenario_.leads;
   engine::RandomStream& rng = r.attributes[source];
   LeadProfile p;
-  p.created = static_cast<float>(created);
-  p.decision_at = p.created;
+  p.decision_at = static_cast<float>(created);
   if (!leads.personas.empty()) p.persona = static_cast<std::uint8_t>(persona_(rng));
   if (leads.fit_score) p.fit = static_cast<float>(std::clamp(fit_score_(rng), 0.0, MAX_SCORE));
   if (leads.decision_timeline_months)
@@ -819,9 +807,15 @@ RejectionReason FunnelModel::judge(Replication& r, const Lead& lead, double at,
 
 void FunnelModel::count_rejection(Replication& r, double at, RejectionReason reason) const {
   if (!(at < horizon_days_)) return;
-  const auto m =
-      static_cast<std::size_t>(calendar_.month_of_day(static_cast<int>(std::max(0.0, at))));
-  ++r.rejected[m * REJECTION_REASON_NAMES.size() + static_cast<std::size_t>(reason)];
+  ++r.rejected[month_at(at) * REJECTION_REASON_NAMES.size() + static_cast<std::size_t>(reason)];
+}
+
+bool FunnelModel::rejected(Replication& r, std::size_t source, const Lead& lead,
+                           engine::RandomStream& rng) const {
+  const RejectionReason why = judge(r, lead, lead.time, rng);
+  if (why == RejectionReason::COUNT) return false;
+  reject(r, source, lead, lead.time, why);
+  return true;
 }
 
 void FunnelModel::reject(Replication& r, std::size_t source, Lead lead, double at,
@@ -834,9 +828,7 @@ void FunnelModel::reject(Replication& r, std::size_t source, Lead lead, double a
     ++p.recycles;
     to = rules.recycle_to;
     lead.time = at + rules.cooldown_days;
-    if (at < horizon_days_)
-      ++r.recycled[static_cast<std::size_t>(
-          calendar_.month_of_day(static_cast<int>(std::max(0.0, at))))];
+    if (at < horizon_days_) ++r.recycled[month_at(at)];
   } else {
     to = rules.exhausted_to;
     lead.time = at;
@@ -942,13 +934,7 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
               for (std::size_t j = 0; j < r.chosen_count[k]; ++j) {
                 Lead lead = r.batch[chosen[j]];
                 lead.time += tr.delay(delays);
-                if (judged) {
-                  if (const RejectionReason why = judge(r, lead, lead.time, r.judging[src]);
-                      why != RejectionReason::COUNT) {
-                    reject(r, src, lead, lead.time, why);
-                    continue;
-                  }
-                }
+                if (judged && rejected(r, src, lead, r.judging[src])) continue;
                 if (lead.owner != 0) release_if_leaving(r, lead, tr.to);
                 push(r, tr.to, src, lead);
               }

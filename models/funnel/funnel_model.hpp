@@ -153,6 +153,14 @@ class FunnelModel {
               RejectionReason reason) const;
   /// Counts a rejection of `reason` at day `at` (nothing beyond the horizon).
   void count_rejection(Replication& r, double at, RejectionReason reason) const;
+  /// Judges a lead taking the judged step at lead.time; if it fails, rejects it (see
+  /// reject) and returns true: the caller must not send it on.
+  bool rejected(Replication& r, std::size_t source, const Lead& lead,
+                engine::RandomStream& rng) const;
+  /// Forecast month of day `day` (< horizon; negative days count as day 0).
+  std::size_t month_at(double day) const {
+    return static_cast<std::size_t>(calendar_.month_of_day(day < 0.0 ? 0 : static_cast<int>(day)));
+  }
   void write_capacity_metrics(Replication& r, std::span<double> out) const;
   /// Pool whose queue a lead of (stage, source, segment) joins; -1 for none.
   int pool_of(std::size_t stage, std::size_t source, std::size_t segment) const {

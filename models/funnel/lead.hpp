@@ -26,7 +26,6 @@ static_assert(sizeof(Lead) == 24);
 /// A lead's attributes (scenario `leads`), drawn once when it is created.
 struct LeadProfile {
   enum Flag : std::uint8_t { NEED = 1, BUDGET = 2, AUTHORITY = 4 };
-  float created = 0.0f;          ///< day the lead was created (negative: before the start)
   float fit = 0.0f;              ///< fit score, points 0 .. 100
   float decision_months = 0.0f;  ///< months to the decision, as of decision_at
   float decision_at = 0.0f;      ///< day of the last timeline update

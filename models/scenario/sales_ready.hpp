@@ -68,7 +68,26 @@ struct SalesReady {
   std::optional<std::size_t> exhausted_to;
 
   /// Whether a rule can give `reason` (Unreachable: never; the model adds it).
-  bool checks(RejectionReason reason) const;
+  bool checks(RejectionReason reason) const {
+    switch (reason) {
+      case RejectionReason::Score:
+        return min_score.has_value();
+      case RejectionReason::Persona:
+        return !personas.empty();
+      case RejectionReason::Need:
+        return need_required;
+      case RejectionReason::Budget:
+        return budget_required;
+      case RejectionReason::Authority:
+        return authority_required;
+      case RejectionReason::Timeline:
+        return timeline_within_months.has_value();
+      case RejectionReason::Unreachable:
+      case RejectionReason::COUNT:
+        break;
+    }
+    return false;
+  }
 };
 
 }  // namespace funnelsim::models

@@ -127,27 +127,6 @@ void read_rules(const YamlCursor& at, const LeadAttributes& leads, SalesReady& r
 
 }  // namespace
 
-bool SalesReady::checks(RejectionReason reason) const {
-  switch (reason) {
-    case RejectionReason::Score:
-      return min_score.has_value();
-    case RejectionReason::Persona:
-      return !personas.empty();
-    case RejectionReason::Need:
-      return need_required;
-    case RejectionReason::Budget:
-      return budget_required;
-    case RejectionReason::Authority:
-      return authority_required;
-    case RejectionReason::Timeline:
-      return timeline_within_months.has_value();
-    case RejectionReason::Unreachable:
-    case RejectionReason::COUNT:
-      break;
-  }
-  return false;
-}
-
 LeadAttributes read_lead_attributes(const MapCursor& root) {
   LeadAttributes leads;
   leads.slip_months.kind = DistributionSpec::Kind::Fixed;
