@@ -26,9 +26,10 @@ struct DistributionSpec {
 };
 
 /// A transition probability: fixed, or uncertain (Beta, drawn once per replication), or the
-/// remainder of the stage's other outgoing probabilities.
+/// remainder of the stage's other outgoing probabilities. Scored: the remainder too, but the
+/// leads that take it are then scored (Scoring), and only those at the threshold move on.
 struct ProbabilitySpec {
-  enum class Kind { Fixed, Beta, Remainder };
+  enum class Kind { Fixed, Beta, Remainder, Scored };
 
   Kind kind = Kind::Fixed;
   double value = 0.0;  ///< Fixed

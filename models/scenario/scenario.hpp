@@ -10,6 +10,7 @@
 
 #include "models/scenario/capacity.hpp"
 #include "models/scenario/distribution_spec.hpp"
+#include "models/scenario/nurture.hpp"
 #include "models/scenario/sales_ready.hpp"
 
 namespace funnelsim::models {
@@ -108,6 +109,8 @@ struct Scenario {
   Capacity capacity;                        ///< empty pools: unlimited capacity, no queues
   LeadAttributes leads;                     ///< per-lead attributes (none unless `leads`)
   SalesReady sales_ready;                   ///< criteria at acceptance (none unless set)
+  Scoring scoring;                          ///< lead scoring (none unless set)
+  Nurture nurture;                          ///< nurture stage and tracks (none unless set)
   std::optional<std::uint64_t> seed;        ///< `run.seed`, if the file sets it
   std::optional<std::size_t> replications;  ///< `run.replications`, if the file sets it
 
