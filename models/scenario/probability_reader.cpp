@@ -10,7 +10,7 @@ namespace funnelsim::models {
 namespace {
 
 const std::string FORMS =
-    "a number in [0, 1], remainder, {beta: [a, b]}, {rate: r, observed_on: n}, "
+    "a number in [0, 1], remainder, scored, {beta: [a, b]}, {rate: r, observed_on: n}, "
     "{by_source: {...}, default: P} or {by_segment: {...}, default: P}";
 const std::vector<std::string> ALL_KEYS = {"beta",      "rate",       "observed_on",
                                            "by_source", "by_segment", "default"};
@@ -54,13 +54,14 @@ std::optional<ProbabilitySpec> read_observed_rate(const YamlCursor& at) {
 std::optional<ProbabilitySpec> read_single(const YamlCursor& at, bool in_table) {
   const YamlNode& node = at.node();
   if (node.is_scalar()) {
-    if (node.scalar == "remainder") {
+    if (node.scalar == "remainder" || node.scalar == "scored") {
       if (in_table) {
-        at.error("remainder is not allowed inside a by_source or by_segment table");
+        at.error(node.scalar + " is not allowed inside a by_source or by_segment table");
         return std::nullopt;
       }
       ProbabilitySpec spec;
-      spec.kind = ProbabilitySpec::Kind::Remainder;
+      spec.kind = node.scalar == "remainder" ? ProbabilitySpec::Kind::Remainder
+                                             : ProbabilitySpec::Kind::Scored;
       return spec;
     }
     if (const auto value = parse_number(node.scalar)) {
@@ -72,8 +73,8 @@ std::optional<ProbabilitySpec> read_single(const YamlCursor& at, bool in_table) 
       spec.value = *value;
       return spec;
     }
-    const auto near = nearest_key(node.scalar, {"remainder"});
-    at.error("must be a probability: " + FORMS + (near ? "; did you mean 'remainder'?" : ""));
+    const auto near = nearest_key(node.scalar, {"remainder", "scored"});
+    at.error("must be a probability: " + FORMS + (near ? "; did you mean '" + *near + "'?" : ""));
     return std::nullopt;
   }
   if (node.is_map()) {

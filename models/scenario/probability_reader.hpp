@@ -11,8 +11,10 @@
 namespace funnelsim::models {
 
 /// Returns one ProbabilitySpec per (source, segment) pair, index source * segments + segment,
-/// or nullopt after reporting every problem. Forms: a number in [0, 1]; remainder; {beta: [a, b]};
+/// or nullopt after reporting every problem. Forms: a number in [0, 1]; remainder; scored (the
+/// scoring model decides; the loader checks where it may appear); {beta: [a, b]};
 /// {rate: r, observed_on: n}; {by_source: {...}, default: P}; {by_segment: {...}, default: P}.
+/// remainder and scored are not allowed inside a table.
 std::optional<std::vector<ProbabilitySpec>> read_probability(const YamlCursor& at,
                                                              const ScenarioIds& ids);
 

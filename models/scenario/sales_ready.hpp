@@ -14,6 +14,17 @@ namespace funnelsim::models {
 /// The top of the lead-score scale (points); scores live in [0, MAX_SCORE].
 inline constexpr double MAX_SCORE = 100.0;
 
+/// Attributes that differ for one source or one segment (`leads.by_source.<id>`,
+/// `leads.by_segment.<id>`): each one set replaces the base value.
+struct AttributeOverride {
+  std::vector<double> persona_share;  ///< by persona; empty: the base shares
+  std::optional<DistributionSpec> fit_score;
+  std::optional<DistributionSpec> decision_timeline_months;
+  std::optional<double> budget_known;
+  std::optional<double> authority;
+  std::optional<double> need;
+};
+
 /// What each lead carries from its creation (scenarios/README.md, `leads`). A lead's
 /// attributes are drawn once, when it leaves the entry stage (or, in the starting funnel,
 /// when the run starts), from the scenario's stream for its source.
@@ -30,6 +41,31 @@ struct LeadAttributes {
   /// `slip_months` (drawn per slip); otherwise the timeline only shortens with time.
   double slip_probability = 0.0;
   DistributionSpec slip_months;  ///< Fixed 0 unless set
+  /// Overrides by source and by segment index (empty, or one optional per source or
+  /// segment). A lead of (source, segment) takes the base, then its segment's override,
+  /// then its source's: the source's value wins where both set one.
+  std::vector<std::optional<AttributeOverride>> by_source;
+  std::vector<std::optional<AttributeOverride>> by_segment;
+
+  /// The attributes of leads of (source, segment), overrides applied (by_source and
+  /// by_segment left empty in the result).
+  LeadAttributes resolved(std::size_t source, std::size_t segment) const {
+    LeadAttributes out = *this;
+    out.by_source.clear();
+    out.by_segment.clear();
+    auto apply = [&out](const std::optional<AttributeOverride>& o) {
+      if (!o) return;
+      if (!o->persona_share.empty()) out.persona_share = o->persona_share;
+      if (o->fit_score) out.fit_score = o->fit_score;
+      if (o->decision_timeline_months) out.decision_timeline_months = o->decision_timeline_months;
+      if (o->budget_known) out.budget_known = o->budget_known;
+      if (o->authority) out.authority = o->authority;
+      if (o->need) out.need = o->need;
+    };
+    if (segment < by_segment.size()) apply(by_segment[segment]);
+    if (source < by_source.size()) apply(by_source[source]);
+    return out;
+  }
 };
 
 /// Why a lead was rejected: the first rule it fails, in this order (unreachable comes

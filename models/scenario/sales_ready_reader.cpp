@@ -42,6 +42,92 @@ void read_personas(const YamlCursor& at, LeadAttributes& leads) {
     at.error("shares must sum to 1 (they sum to " + format_number(sum) + ")");
 }
 
+// Persona shares of an override: ids of the base personas only; unlisted ones get 0.
+void read_override_personas(const YamlCursor& at, const LeadAttributes& base,
+                            AttributeOverride& o) {
+  const auto map = MapCursor::open_references(at);
+  if (!map) return;
+  o.persona_share.assign(base.personas.size(), 0.0);
+  double sum = 0.0;
+  bool ok = true;
+  for (const auto& entry : map->entries()) {
+    std::optional<std::size_t> index;
+    for (std::size_t p = 0; p < base.personas.size(); ++p)
+      if (base.personas[p] == entry.key) index = p;
+    const auto share = entry.value.number(between(0.0, 1.0));
+    if (!index) {
+      at.sink().report(entry.line, entry.column, entry.value.path(), entry.key,
+                       "unknown persona" + suggestion_text(entry.key, base.personas) +
+                           " (an override can only reshare the personas of leads.personas)");
+      ok = false;
+      continue;
+    }
+    ok = ok && share.has_value();
+    o.persona_share[*index] = share.value_or(0.0);
+    sum += share.value_or(0.0);
+  }
+  if (ok && std::fabs(sum - 1.0) > SHARE_TOLERANCE)
+    at.error("shares must sum to 1 (they sum to " + format_number(sum) + ")");
+  if (!ok) o.persona_share.clear();
+}
+
+// One override; `base` has been read, so an attribute it lacks is an error here.
+AttributeOverride read_override(const YamlCursor& at, const LeadAttributes& base) {
+  AttributeOverride o;
+  const auto map = MapCursor::open(at, {"personas", "fit_score", "decision_timeline_months",
+                                        "budget_known", "authority", "need"});
+  if (!map) return o;
+  auto base_has = [&](const YamlCursor& key_at, bool defined, const char* what) {
+    if (!defined)
+      key_at.error(std::string("overrides leads.") + what +
+                   ", which the base `leads` section does not define (define it there first)");
+    return defined;
+  };
+  if (const auto personas_at = map->get("personas"))
+    if (base_has(*personas_at, !base.personas.empty(), "personas"))
+      read_override_personas(*personas_at, base, o);
+  if (const auto fit_at = map->get("fit_score"))
+    if (base_has(*fit_at, base.fit_score.has_value(), "fit_score"))
+      o.fit_score = read_number_or_distribution(*fit_at, DistributionUse::Points);
+  if (const auto timeline_at = map->get("decision_timeline_months"))
+    if (base_has(*timeline_at, base.decision_timeline_months.has_value(),
+                 "decision_timeline_months"))
+      o.decision_timeline_months =
+          read_number_or_distribution(*timeline_at, DistributionUse::Months);
+  if (const auto budget_at = map->get("budget_known"))
+    if (base_has(*budget_at, base.budget_known.has_value(), "budget_known"))
+      o.budget_known = budget_at->number(between(0.0, 1.0));
+  if (const auto authority_at = map->get("authority"))
+    if (base_has(*authority_at, base.authority.has_value(), "authority"))
+      o.authority = authority_at->number(between(0.0, 1.0));
+  if (const auto need_at = map->get("need"))
+    if (base_has(*need_at, base.need.has_value(), "need"))
+      o.need = need_at->number(between(0.0, 1.0));
+  return o;
+}
+
+// by_source or by_segment: a map from ids of `dimension` to overrides.
+std::vector<std::optional<AttributeOverride>> read_overrides(const YamlCursor& at,
+                                                             const LeadAttributes& base,
+                                                             const IdList& dimension,
+                                                             const char* noun) {
+  std::vector<std::optional<AttributeOverride>> out(dimension.size());
+  const auto map = MapCursor::open_references(at);
+  if (!map) return out;
+  for (const auto& entry : map->entries()) {
+    const auto index = dimension.index_of(entry.key);
+    if (!index) {
+      if (dimension.known)
+        at.sink().report(
+            entry.line, entry.column, entry.value.path(), entry.key,
+            std::string("unknown ") + noun + suggestion_text(entry.key, dimension.ids));
+      continue;
+    }
+    out[*index] = read_override(entry.value, base);
+  }
+  return out;
+}
+
 void read_slip(const YamlCursor& at, LeadAttributes& leads) {
   const auto map = MapCursor::open(at, {"monthly_probability", "months"});
   if (!map) return;
@@ -127,14 +213,15 @@ void read_rules(const YamlCursor& at, const LeadAttributes& leads, SalesReady& r
 
 }  // namespace
 
-LeadAttributes read_lead_attributes(const MapCursor& root) {
+LeadAttributes read_lead_attributes(const MapCursor& root, const ScenarioIds& ids) {
   LeadAttributes leads;
   leads.slip_months.kind = DistributionSpec::Kind::Fixed;
   leads.slip_months.a = 0.0;
   const auto at = root.get("leads");
   if (!at) return leads;
-  const auto map = MapCursor::open(*at, {"personas", "fit_score", "decision_timeline_months",
-                                         "budget_known", "authority", "need", "timeline_slip"});
+  const auto map =
+      MapCursor::open(*at, {"personas", "fit_score", "decision_timeline_months", "budget_known",
+                            "authority", "need", "timeline_slip", "by_source", "by_segment"});
   if (!map) return leads;
   leads.defined = true;
   if (const auto personas_at = map->get("personas")) read_personas(*personas_at, leads);
@@ -154,6 +241,10 @@ LeadAttributes read_lead_attributes(const MapCursor& root) {
     else
       read_slip(*slip_at, leads);
   }
+  if (const auto by_source_at = map->get("by_source"))
+    leads.by_source = read_overrides(*by_source_at, leads, ids.sources, "source");
+  if (const auto by_segment_at = map->get("by_segment"))
+    leads.by_segment = read_overrides(*by_segment_at, leads, ids.segments, "segment");
   return leads;
 }
 

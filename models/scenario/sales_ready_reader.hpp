@@ -9,7 +9,9 @@
 namespace funnelsim::models {
 
 /// Reads `leads` from the scenario root; LeadAttributes{} (defined = false) when absent.
-LeadAttributes read_lead_attributes(const MapCursor& root);
+/// Overrides under by_source and by_segment name ids from `ids` and may only replace an
+/// attribute the base section defines.
+LeadAttributes read_lead_attributes(const MapCursor& root, const ScenarioIds& ids);
 
 /// Reads `sales_ready`; SalesReady{} when absent. Each rule must refer to an attribute the
 /// `leads` section defines (a persona list needs personas, a timeline rule a decision

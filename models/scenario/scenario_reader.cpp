@@ -8,6 +8,7 @@
 #include "models/scenario/distribution_reader.hpp"
 #include "models/scenario/key_suggestion.hpp"
 #include "models/scenario/map_cursor.hpp"
+#include "models/scenario/nurture_reader.hpp"
 #include "models/scenario/sales_ready_reader.hpp"
 #include "models/scenario/scenario_ids.hpp"
 #include "models/scenario/source_reader.hpp"
@@ -151,7 +152,7 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   }
   const auto map = MapCursor::open(
       root_at, {"name", "description", "run", "calendar", "segments", "sources", "shocks", "stages",
-                "initial_funnel", "capacity", "leads", "sales_ready"});
+                "initial_funnel", "capacity", "leads", "sales_ready", "scoring", "nurture"});
   if (const auto name_at = map->require("name")) scenario.name = name_at->string().value_or("");
   if (const auto description_at = map->get("description")) {
     if (description_at->node().is_scalar())
@@ -170,8 +171,10 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   const auto cohort_stages = read_initial_funnel(*map, ids, table.entry, scenario);
   check_stage_graph(table, cohort_stages, ids);
   scenario.capacity = read_capacity(*map, calendar, ids, table);
-  scenario.leads = read_lead_attributes(*map);
+  scenario.leads = read_lead_attributes(*map, ids);
   scenario.sales_ready = read_sales_ready(*map, scenario.leads, ids, table);
+  scenario.scoring = read_scoring(*map, scenario.leads, ids, table);
+  scenario.nurture = read_nurture(*map, scenario.scoring, ids, table);
   scenario.stages = std::move(table.stages);
   scenario.entry_stage = table.entry.value_or(0);
   return scenario;

@@ -12,10 +12,15 @@ constexpr double SUM_TOLERANCE = 1e-9;
 using Kind = ProbabilitySpec::Kind;
 
 struct PairSummary {
-  double fixed_sum = 0.0;  ///< fixed values plus Beta means, remainder excluded
+  double fixed_sum = 0.0;  ///< fixed values plus Beta means, remainder (and scored) excluded
   bool has_beta = false;
-  bool has_remainder = false;
+  bool has_remainder = false;  ///< a remainder or scored transition fills the stage to 1
 };
+
+// Remainder and scored both take 1 minus the stage's other probabilities.
+bool fills(const ProbabilitySpec& p) {
+  return p.kind == Kind::Remainder || p.kind == Kind::Scored;
+}
 
 PairSummary summarise(const Stage& stage, std::size_t pair) {
   PairSummary s;
@@ -23,7 +28,7 @@ PairSummary summarise(const Stage& stage, std::size_t pair) {
     const ProbabilitySpec& p = t.probability[pair];
     s.fixed_sum += p.mean();
     s.has_beta = s.has_beta || p.kind == Kind::Beta;
-    s.has_remainder = s.has_remainder || p.kind == Kind::Remainder;
+    s.has_remainder = s.has_remainder || fills(p);
   }
   return s;
 }
@@ -70,7 +75,7 @@ bool can_flow(const Stage& stage, const Transition& t, std::size_t pairs) {
   for (std::size_t pair = 0; pair < pairs; ++pair) {
     const ProbabilitySpec& p = t.probability[pair];
     if (p.kind == Kind::Beta || (p.kind == Kind::Fixed && p.value > 0.0)) return true;
-    if (p.kind == Kind::Remainder) {
+    if (fills(p)) {
       const PairSummary s = summarise(stage, pair);
       if (s.has_beta || s.fixed_sum < 1.0 - SUM_TOLERANCE) return true;
     }

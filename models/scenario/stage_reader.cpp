@@ -10,12 +10,32 @@ namespace funnelsim::models {
 
 namespace {
 
-// Reads one stage's transitions into `stage`; returns false if any could not be read.
-bool read_transitions(const YamlCursor& at, const ScenarioIds& ids, Stage& stage) {
+// The transition of a stage that takes the remainder of its other probabilities: written
+// `remainder`, or `scored` (the remainder too, then scored).
+struct Filler {
+  std::string target;
+  bool scored = false;
+};
+
+// The rule a second remainder or scored transition of one stage breaks.
+std::string second_filler_rule(const Filler& first, bool scored) {
+  if (!first.scored && !scored)
+    return "at most one transition of a stage can be remainder (" + first.target + " already is)";
+  if (first.scored && scored)
+    return "at most one transition can be scored (" + first.target + " already is)";
+  return "a stage cannot have both a scored and a remainder transition: scored takes the "
+         "remainder of the stage's other probabilities (" +
+         first.target + " is " + (first.scored ? "scored" : "remainder") + ")";
+}
+
+// Reads the transitions of stage `index` into `stage`, and lists its `scored` transition in
+// `scored`; returns false if any could not be read.
+bool read_transitions(const YamlCursor& at, const ScenarioIds& ids, std::size_t index, Stage& stage,
+                      std::vector<ScoredSite>& scored) {
   const auto map = MapCursor::open_references(at);
   if (!map) return false;
   bool complete = true;
-  std::optional<std::string> remainder_target;
+  std::optional<Filler> filler;
   for (const auto& entry : map->entries()) {
     Transition transition;
     const auto target = ids.stages.index_of(entry.key);
@@ -31,16 +51,19 @@ bool read_transitions(const YamlCursor& at, const ScenarioIds& ids, Stage& stage
     }
     const auto probability_at = fields->require("probability");
     std::optional<std::vector<ProbabilitySpec>> probability;
+    bool is_scored = false;
     if (probability_at) {
       probability = read_probability(*probability_at, ids);
       const YamlNode& node = probability_at->node();
-      if (node.is_scalar() && node.scalar == "remainder") {
-        if (remainder_target) {
-          probability_at->error("at most one transition of a stage can be remainder (" +
-                                *remainder_target + " already is)");
+      if (node.is_scalar() && (node.scalar == "remainder" || node.scalar == "scored")) {
+        is_scored = node.scalar == "scored";
+        if (is_scored) scored.push_back(ScoredSite{index, std::nullopt, *probability_at});
+        if (filler) {
+          probability_at->error(second_filler_rule(*filler, is_scored));
           complete = false;
+          if (is_scored) scored.back().second_in_stage = true;
         } else {
-          remainder_target = entry.key;
+          filler = Filler{entry.key, is_scored};
         }
       }
     }
@@ -57,6 +80,7 @@ bool read_transitions(const YamlCursor& at, const ScenarioIds& ids, Stage& stage
     }
     transition.to = *target;
     transition.probability = std::move(*probability);
+    if (is_scored) scored.back().transition = stage.transitions.size();
     stage.transitions.push_back(std::move(transition));
   }
   return complete;
@@ -106,7 +130,8 @@ StageTable read_stages(const MapCursor& root, ScenarioIds& ids) {
         stage.bookings = bookings_at->boolean().value_or(false);
       if (const auto transitions_at = fields->get("transitions")) {
         site.transitions = transitions_at;
-        site.complete = read_transitions(*transitions_at, ids, stage);
+        site.complete =
+            read_transitions(*transitions_at, ids, table.stages.size(), stage, table.scored);
       }
     } else {
       site.complete = false;
