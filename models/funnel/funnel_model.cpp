@@ -81,7 +81,27 @@ struct FunnelModel::Replication {
   std::vector<engine::RandomStream> judging;     ///< per source
   std::vector<std::uint32_t> rejected;           ///< [month][RejectionReason]
   std::vector<std::uint32_t> recycled;           ///< [month]
+  std::vector<std::uint32_t> accepted;           ///< [month][2]: accepted, of them nurtured
+
+  // Stocks: leads entering a stage are r.entries; these are the rest of the ledger.
+  std::vector<std::uint64_t> stage_out;    ///< [month][stage]: leads leaving the stage
+  std::vector<std::uint64_t> stage_start;  ///< [stage]: the starting funnel
+  std::vector<std::uint64_t> left;         ///< [month]: leads leaving the model
+
+  // Scoring and nurture.
+  std::vector<std::uint32_t> nurture_counts;    ///< [month][NurtureCount]
+  std::vector<std::vector<float>> time_to_mql;  ///< [month]: days from inquiry to first MQL
   bool unlimited = false;
+
+  /// What generate_inquiries left, kept from the twin for the run with capacity limits.
+  struct {
+    std::vector<std::vector<Lead>> pending;
+    std::vector<LeadProfile> profiles;
+    std::vector<std::uint64_t> entries, stage_out, left;
+    std::vector<std::uint32_t> nurture_counts;
+    std::vector<std::vector<float>> time_to_mql;
+    std::vector<engine::RandomStream> attributes, delays, conversion;
+  } upstream;
 };
 
 FunnelModel::FunnelModel(Scenario scenario)
@@ -130,11 +150,60 @@ FunnelModel::FunnelModel(Scenario scenario)
     }
     recycled_metric_ = metric_names_.size();
     metric_names_.push_back("sales_ready.recycled");
+    accepted_metric_ = metric_names_.size();
+    metric_names_.push_back("sales_ready.accepted");
+    if (sc.nurture.defined) {
+      metric_names_.push_back("sales_ready.accepted_from_nurture");
+      metric_names_.push_back("sales_ready.from_nurture_share");
+    }
   }
-  if (!sc.leads.personas.empty()) persona_ = engine::AliasTable(sc.leads.persona_share);
-  if (sc.leads.fit_score) fit_score_ = DistributionSampler(*sc.leads.fit_score);
-  if (sc.leads.decision_timeline_months)
-    decision_timeline_ = DistributionSampler(*sc.leads.decision_timeline_months);
+  stock_metric_ = metric_names_.size();
+  for (const auto& stage : sc.stages) metric_names_.push_back("stock." + stage.id);
+  metric_names_.push_back("funnel.left");
+  if (sc.scoring.defined) {
+    time_to_mql_metric_ = metric_names_.size();
+    metric_names_.push_back("scoring.time_to_mql_p50_days");
+    metric_names_.push_back("scoring.time_to_mql_p90_days");
+    if (sc.scoring.initial_engagement)
+      initial_engagement_ = DistributionSampler(*sc.scoring.initial_engagement);
+    engagement_ = sc.scoring.engagement_probability;
+    decay_per_day_ = sc.scoring.half_life_days ? std::log(2.0) / *sc.scoring.half_life_days : 0.0;
+    for (const NurtureTrack& track : sc.nurture.tracks) {
+      TrackPlan& plan = track_plans_[static_cast<std::size_t>(track.takes)];
+      has_track_[static_cast<std::size_t>(track.takes)] = true;
+      plan.cadence_days = track.cadence_days;
+      plan.touches = std::min(track.touches,
+                              static_cast<int>(std::floor(track.max_days / track.cadence_days)));
+      plan.end_days = std::min(track.max_days, track.cadence_days * track.touches);
+      plan.unsubscribe = track.unsubscribe_probability;
+      plan.points = sc.scoring.points_per_touch;
+      plan.decay_per_day = decay_per_day_;
+      plan.threshold = sc.scoring.threshold;
+    }
+  }
+  if (sc.scoring.defined)
+    for (std::size_t kind = 0; kind < track_plans_.size(); ++kind)
+      for (double q : engagement_) track_odds_.push_back(track_odds(track_plans_[kind], q));
+  if (sc.nurture.defined) {
+    nurture_metric_ = metric_names_.size();
+    for (const char* name : {"nurture.entered_new", "nurture.entered_recycled", "nurture.returned",
+                             "nurture.unsubscribed", "nurture.completed"})
+      metric_names_.push_back(name);
+  }
+  if (sc.leads.defined)
+    for (std::size_t src = 0; src < sc.sources.size(); ++src)
+      for (std::size_t g = 0; g < sc.segments.size(); ++g) {
+        const LeadAttributes a = sc.leads.resolved(src, g);
+        AttributePlan plan;
+        if (!a.personas.empty()) plan.persona = engine::AliasTable(a.persona_share);
+        if (a.fit_score) plan.fit_score = DistributionSampler(*a.fit_score);
+        if (a.decision_timeline_months)
+          plan.decision_timeline = DistributionSampler(*a.decision_timeline_months);
+        plan.budget_known = a.budget_known;
+        plan.authority = a.authority;
+        plan.need = a.need;
+        attribute_plans_.push_back(std::move(plan));
+      }
   slip_months_ = DistributionSampler(sc.leads.slip_months);
 
   for (std::size_t s = 0; s < sc.stages.size(); ++s) {
@@ -148,14 +217,18 @@ FunnelModel::FunnelModel(Scenario scenario)
       FlatTransition flat;
       flat.from = s;
       flat.to = t.to;
+      const auto kind =
+          t.probability.empty() ? ProbabilitySpec::Kind::Fixed : t.probability.front().kind;
       flat.remainder =
-          !t.probability.empty() && t.probability.front().kind == ProbabilitySpec::Kind::Remainder;
+          kind == ProbabilitySpec::Kind::Remainder || kind == ProbabilitySpec::Kind::Scored;
       flat.delay = DistributionSampler(t.delay);
       transitions_.push_back(std::move(flat));
     }
   }
   stage_first_.push_back(transitions_.size());
   judged_transition_ = transitions_.size();
+  scored_transition_ = sc.scoring.defined ? stage_first_[sc.entry_stage] + sc.scoring.transition
+                                          : transitions_.size();
   if (sc.sales_ready.defined)
     for (std::size_t t = stage_first_[sc.sales_ready.stage];
          t < stage_first_[sc.sales_ready.stage + 1]; ++t)
@@ -271,7 +344,14 @@ std::vector<engine::PeriodAggregation> FunnelModel::metric_aggregations() const 
           break;
       }
     }
-  rules.resize(metric_names_.size(), PeriodAggregation::Sum);  // sales-ready counts
+  rules.resize(metric_names_.size(), PeriodAggregation::Sum);  // counts
+  for (std::size_t s = 0; s < stage_count_; ++s) rules[stock_metric_ + s] = PeriodAggregation::Last;
+  if (scenario_.sales_ready.defined && scenario_.nurture.defined)
+    rules[accepted_metric_ + 2] = PeriodAggregation::Mean;
+  if (scenario_.scoring.defined) {
+    rules[time_to_mql_metric_] = PeriodAggregation::Mean;
+    rules[time_to_mql_metric_ + 1] = PeriodAggregation::Mean;
+  }
   return rules;
 }
 
@@ -287,12 +367,14 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
   // The counterfactual for conversions_lost: the same replication without capacity limits.
   r.twin_qualified.assign(pools * months, 0);
   if (pools > 0 && scenario_.capacity.report_lost_conversions) {
-    simulate_once(r, true);
+    simulate_once(r, true, Upstream::Reuse::Keep);
     for (std::size_t p = 0; p < pools; ++p)
       for (std::size_t m = 0; m < months; ++m)
         r.twin_qualified[p * months + m] = r.queues[p].monthly().qualified[m];
+    simulate_once(r, false, Upstream::Reuse::Restore);
+  } else {
+    simulate_once(r, false, Upstream::Reuse::None);
   }
-  simulate_once(r, false);
 
   const std::size_t metrics = metric_names_.size();
   for (std::size_t m = 0; m < months; ++m) {
@@ -304,13 +386,50 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
       if (rejection_metric_[k] < metrics)
         out[m * metrics + rejection_metric_[k]] =
             static_cast<double>(r.rejected[m * REJECTION_REASON_NAMES.size() + k]);
-    if (recycled_metric_ < metrics)
-      out[m * metrics + recycled_metric_] = static_cast<double>(r.recycled[m]);
+    double* row = out.data() + m * metrics;
+    if (scenario_.sales_ready.defined) {
+      row[recycled_metric_] = static_cast<double>(r.recycled[m]);
+      const double accepted = r.accepted[2 * m], nurtured = r.accepted[2 * m + 1];
+      row[accepted_metric_] = accepted;
+      if (scenario_.nurture.defined) {
+        row[accepted_metric_ + 1] = nurtured;
+        row[accepted_metric_ + 2] = accepted > 0.0 ? nurtured / accepted : 0.0;
+      }
+    }
+    // Stocks at month end: what entered (or was there at the start) less what left.
+    for (std::size_t s = 0; s < stages; ++s) {
+      std::uint64_t in = r.stage_start[s], gone = 0;
+      for (std::size_t k = 0; k <= m; ++k) {
+        in += r.entries[k * stages + s];
+        gone += r.stage_out[k * stages + s];
+      }
+      row[stock_metric_ + s] = static_cast<double>(in) - static_cast<double>(gone);
+    }
+    row[stock_metric_ + stages] = static_cast<double>(r.left[m]);
+    if (scenario_.scoring.defined) {
+      double p50 = 0.0, p90 = 0.0;
+      auto& days = r.time_to_mql[m];
+      if (!days.empty()) {
+        r.waits.assign(days.begin(), days.end());
+        const engine::QuantilePosition q50 = engine::quantile_position(r.waits.size(), 0.5);
+        const engine::QuantilePosition q90 = engine::quantile_position(r.waits.size(), 0.9);
+        const std::size_t ranks[4] = {q50.below, q50.above, q90.below, q90.above};
+        double at[4];
+        engine::select_order_statistics(r.waits, ranks, at);
+        p50 = engine::interpolate_quantile(at[0], at[1], q50.fraction);
+        p90 = engine::interpolate_quantile(at[2], at[3], q90.fraction);
+      }
+      row[time_to_mql_metric_] = p50;
+      row[time_to_mql_metric_ + 1] = p90;
+    }
+    if (scenario_.nurture.defined)
+      for (std::size_t k = 0; k < NURTURE_COUNT; ++k)
+        row[nurture_metric_ + k] = static_cast<double>(r.nurture_counts[m * NURTURE_COUNT + k]);
   }
   if (pools > 0) write_capacity_metrics(r, out);
 }
 
-void FunnelModel::simulate_once(Replication& r, bool unlimited) const {
+void FunnelModel::simulate_once(Replication& r, bool unlimited, Upstream::Reuse reuse) const {
   const std::size_t months = period_count();
   const std::size_t stages = scenario_.stages.size();
   const std::size_t sources = scenario_.sources.size();
@@ -346,6 +465,13 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited) const {
     }
   r.rejected.assign(months * REJECTION_REASON_NAMES.size(), 0);
   r.recycled.assign(months, 0);
+  r.accepted.assign(months * 2, 0);
+  r.stage_out.assign(months * stages, 0);
+  r.stage_start.assign(stages, 0);
+  r.left.assign(months, 0);
+  r.nurture_counts.assign(months * NURTURE_COUNT, 0);
+  r.time_to_mql.resize(months);
+  for (auto& days : r.time_to_mql) days.clear();
   r.pending.resize(months * stages * sources);
   for (auto& p : r.pending) p.clear();
   r.entries.assign(months * stages, 0);
@@ -353,9 +479,37 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited) const {
   r.bookings.assign(months, 0.0);
 
   draw_probabilities(r);
+  // New inquiries come first: nothing they do depends on the rep pools, so the twin's can
+  // be kept and reused by the run with capacity limits (they are most of the work once
+  // every inquiry is scored).
+  if (reuse == Upstream::Reuse::Restore) {
+    r.pending = r.upstream.pending;
+    r.profiles = r.upstream.profiles;
+    r.entries = r.upstream.entries;
+    r.stage_out = r.upstream.stage_out;
+    r.left = r.upstream.left;
+    r.nurture_counts = r.upstream.nurture_counts;
+    r.time_to_mql = r.upstream.time_to_mql;
+    r.attributes = r.upstream.attributes;
+    r.delays = r.upstream.delays;
+    r.conversion = r.upstream.conversion;
+  } else {
+    generate_inquiries(r);
+    if (reuse == Upstream::Reuse::Keep) {
+      r.upstream.pending = r.pending;
+      r.upstream.profiles = r.profiles;
+      r.upstream.entries = r.entries;
+      r.upstream.stage_out = r.stage_out;
+      r.upstream.left = r.left;
+      r.upstream.nurture_counts = r.nurture_counts;
+      r.upstream.time_to_mql = r.time_to_mql;
+      r.upstream.attributes = r.attributes;
+      r.upstream.delays = r.delays;
+      r.upstream.conversion = r.conversion;
+    }
+  }
   reset_pools(r, unlimited);
   seed_initial_funnel(r);
-  generate_inquiries(r);
   flow(r);
 }
 
@@ -452,10 +606,19 @@ void FunnelModel::draw_probabilities(Replication& r) const {
   }
 }
 
-void FunnelModel::push(Replication& r, std::size_t stage, std::size_t source,
+void FunnelModel::push(Replication& r, std::size_t from, std::size_t stage, std::size_t source,
                        const Lead& lead) const {
   if (!(lead.time < horizon_days_)) return;  // beyond the horizon
-  r.pending[(month_at(lead.time) * stage_count_ + stage) * source_count_ + source].push_back(lead);
+  const std::size_t m = month_at(lead.time);
+  ++r.stage_out[m * stage_count_ + from];
+  r.pending[(m * stage_count_ + stage) * source_count_ + source].push_back(lead);
+}
+
+void FunnelModel::leave(Replication& r, std::size_t from, double at, std::uint64_t count) const {
+  if (!(at < horizon_days_)) return;
+  const std::size_t m = month_at(at);
+  r.stage_out[m * stage_count_ + from] += count;
+  r.left[m] += count;
 }
 
 void FunnelModel::generate_inquiries(Replication& r) const {
@@ -503,6 +666,10 @@ void FunnelModel::generate_inquiries(Replication& r) const {
       for (std::size_t t = first; t < last; ++t)
         split[t - first] = r.probability[t * pairs_ + pair];
       engine::sample_multinomial(conversion, count, split, moved);
+      std::uint64_t moving = 0;
+      for (std::uint64_t n : moved) moving += n;
+      // The rest leave at once: counts, without instants.
+      leave(r, entry, calendar_.month_start(m), count - moving);
       Lead lead{0.0, -1.0f, static_cast<std::uint16_t>(g), 0};
       for (std::size_t t = first; t < last; ++t) {
         // A local copy keeps the generator's state in registers through the loop.
@@ -511,8 +678,11 @@ void FunnelModel::generate_inquiries(Replication& r) const {
         for (std::uint64_t i = 0; i < moved[t - first]; ++i) {
           const double at = instant();
           lead.time = at + tr.delay(delay_rng);
-          if (!r.attributes.empty()) lead.profile = new_profile(r, s, at);
-          push(r, tr.to, s, lead);
+          if (!r.attributes.empty()) lead.profile = new_profile(r, s, g, at);
+          if (t == scored_transition_)
+            score_inquiry(r, s, lead);
+          else
+            push(r, entry, tr.to, s, lead);
         }
         r.delays[t * sources + s] = delay_rng;
       }
@@ -575,10 +745,18 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
       // Leads waiting in a worked stage at the start are the pool's starting backlog.
       if (const int pool = pool_of(cohort.stage, s, g); pool >= 0) {
         Lead lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0};
-        if (!r.attributes.empty()) lead.profile = new_profile(r, s, -age);
+        if (!r.attributes.empty()) lead.profile = new_profile(r, s, g, -age);
+        ++r.stage_start[cohort.stage];
         join_pool(r, static_cast<std::size_t>(pool), cohort.stage, s, lead, -age, -1);
         continue;
       }
+      if (sc.nurture.defined && cohort.stage == sc.nurture.stage) {
+        Lead lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0};
+        lead.profile = new_profile(r, s, g, -age);
+        seed_nurture(r, s, lead, age, rng);
+        continue;
+      }
+      ++r.stage_start[cohort.stage];
       // A lead that has spent `age` days in the stage without moving took transition t with
       // probability proportional to p_t P(D_t > age), or none (it stays) with 1 - sum p_t;
       // its delay is then D_t given D_t > age. Rejection draws exactly that; when it keeps
@@ -632,10 +810,12 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
                           chosen < last ? remaining : std::numeric_limits<double>::infinity());
       if (chosen < last) {
         Lead lead{remaining, -1.0f, static_cast<std::uint16_t>(g), 0};
-        if (!r.attributes.empty()) lead.profile = new_profile(r, s, -age);
+        if (!r.attributes.empty()) lead.profile = new_profile(r, s, g, -age);
         // Judged when it leaves the stage, like any lead that takes the step.
         if (chosen == judged_transition_ && rejected(r, s, lead, r.judging[s])) continue;
-        push(r, transitions_[chosen].to, s, lead);
+        push(r, cohort.stage, transitions_[chosen].to, s, lead);
+      } else if (first != last) {
+        leave(r, cohort.stage, 0.0);  // it will never move on: it has left the model
       }
     }
   }
@@ -670,7 +850,7 @@ struct FunnelModel::PoolWorker {
     if (!spec.lost_to) return;
     Lead lead = pl.lead;
     lead.time = at;
-    model.push(r, *spec.lost_to, pl.source, lead);
+    model.push(r, pl.stage, *spec.lost_to, pl.source, lead);
   }
 
   void expire(const QueueTask& task, double at) const {
@@ -750,34 +930,55 @@ struct FunnelModel::PoolWorker {
       lead.owner = static_cast<std::uint16_t>(r.owner_offset[pool] + rep + 1);
       r.queues[pool].hold(rep, start);
     }
-    model.push(r, tr.to, pl.source, lead);
+    model.push(r, pl.stage, tr.to, pl.source, lead);
     return result;
   }
 };
 
-std::uint32_t FunnelModel::new_profile(Replication& r, std::size_t source, double created) const {
+std::uint32_t FunnelModel::new_profile(Replication& r, std::size_t source, std::size_t segment,
+                                       double created) const {
   const LeadAttributes& leads = scenario_.leads;
+  const AttributePlan& plan = attribute_plans_[source * segment_count_ + segment];
   engine::RandomStream& rng = r.attributes[source];
   LeadProfile p;
+  p.key = rng();
+  p.created = static_cast<float>(created);
+  p.engaged_at = p.created;
   p.decision_at = static_cast<float>(created);
-  if (!leads.personas.empty()) p.persona = static_cast<std::uint8_t>(persona_(rng));
-  if (leads.fit_score) p.fit = static_cast<float>(std::clamp(fit_score_(rng), 0.0, MAX_SCORE));
-  if (leads.decision_timeline_months)
-    p.decision_months = static_cast<float>(std::max(0.0, decision_timeline_(rng)));
-  if (leads.need && rng.uniform01() < *leads.need) p.flags |= LeadProfile::NEED;
-  if (leads.budget_known && rng.uniform01() < *leads.budget_known) p.flags |= LeadProfile::BUDGET;
-  if (leads.authority && rng.uniform01() < *leads.authority) p.flags |= LeadProfile::AUTHORITY;
+  if (!leads.personas.empty()) p.persona = static_cast<std::uint8_t>(plan.persona(rng));
+  if (leads.fit_score) p.fit = static_cast<float>(std::clamp(plan.fit_score(rng), 0.0, MAX_SCORE));
+  if (scenario_.scoring.initial_engagement)
+    p.engagement = static_cast<float>(std::clamp(initial_engagement_(rng), 0.0, MAX_SCORE));
   r.profiles.push_back(p);
   return static_cast<std::uint32_t>(r.profiles.size());
 }
 
-RejectionReason FunnelModel::judge(Replication& r, const Lead& lead, double at,
+RejectionReason FunnelModel::judge(Replication& r, std::size_t source, const Lead& lead, double at,
                                    engine::RandomStream& rng) const {
   if (lead.profile == 0) return RejectionReason::COUNT;
   const SalesReady& rules = scenario_.sales_ready;
   LeadProfile& p = r.profiles[lead.profile - 1];
-  if (rules.min_score && static_cast<double>(p.fit) < *rules.min_score)
-    return RejectionReason::Score;
+  if (!(p.flags & LeadProfile::DRAWN)) {
+    // Drawn now rather than at creation: the same law (a decision `decision_months` away on
+    // the day the lead was created), but the work is done only for the leads that are judged
+    // (a few in ten), not for every inquiry.
+    const AttributePlan& plan = attribute_plans_[source * segment_count_ + lead.segment];
+    engine::RandomStream own = engine::RandomStream::from_word(p.key ^ 0x5851f42d4c957f2dULL);
+    if (scenario_.leads.decision_timeline_months)
+      p.decision_months = static_cast<float>(std::max(0.0, plan.decision_timeline(own)));
+    if (plan.need && own.uniform01() < *plan.need) p.flags |= LeadProfile::NEED;
+    if (plan.budget_known && own.uniform01() < *plan.budget_known) p.flags |= LeadProfile::BUDGET;
+    if (plan.authority && own.uniform01() < *plan.authority) p.flags |= LeadProfile::AUTHORITY;
+    p.flags |= LeadProfile::DRAWN;
+  }
+  if (rules.min_score) {
+    // With scoring, the score as of `at`: fit plus the engagement left after decay.
+    double score = p.fit;
+    if (scenario_.scoring.defined)
+      score += decayed(p.engagement, p.engaged_at, std::max(at, static_cast<double>(p.engaged_at)),
+                       decay_per_day_);
+    if (score < *rules.min_score) return RejectionReason::Score;
+  }
   if (!rules.personas.empty() && !rules.personas[p.persona]) return RejectionReason::Persona;
   if (rules.need_required && !(p.flags & LeadProfile::NEED)) return RejectionReason::Need;
   if (rules.budget_required && !(p.flags & LeadProfile::BUDGET)) return RejectionReason::Budget;
@@ -812,8 +1013,16 @@ void FunnelModel::count_rejection(Replication& r, double at, RejectionReason rea
 
 bool FunnelModel::rejected(Replication& r, std::size_t source, const Lead& lead,
                            engine::RandomStream& rng) const {
-  const RejectionReason why = judge(r, lead, lead.time, rng);
-  if (why == RejectionReason::COUNT) return false;
+  const RejectionReason why = judge(r, source, lead, lead.time, rng);
+  if (why == RejectionReason::COUNT) {
+    if (lead.time < horizon_days_) {
+      const std::size_t m = month_at(lead.time);
+      ++r.accepted[2 * m];
+      if (lead.profile != 0 && (r.profiles[lead.profile - 1].flags & LeadProfile::NURTURED))
+        ++r.accepted[2 * m + 1];
+    }
+    return false;
+  }
   reject(r, source, lead, lead.time, why);
   return true;
 }
@@ -835,10 +1044,11 @@ void FunnelModel::reject(Replication& r, std::size_t source, Lead lead, double a
   }
   if (!to) {
     if (lead.owner != 0) release_if_leaving(r, lead, scenario_.stages.size());
-    return;  // leaves the funnel
+    leave(r, rules.stage, lead.time);
+    return;
   }
   if (lead.owner != 0) release_if_leaving(r, lead, *to);
-  push(r, *to, source, lead);
+  push(r, rules.stage, *to, source, lead);
 }
 
 void FunnelModel::flow(Replication& r) const {
@@ -870,6 +1080,7 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
   const std::size_t segments = sc.segments.size();
   const std::size_t count = transitions_.size();
   const bool has_pools = !sc.capacity.pools.empty();
+  const std::size_t nurture_stage = sc.nurture.defined ? sc.nurture.stage : stages;
   {
     // Leads reach later months only by positive delays; zero delays can feed a stage that
     // was already swept this month, so sweep until the month is empty.
@@ -893,6 +1104,11 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
               if (stage.bookings) r.bookings[m] += lead.value;
             }
             r.values[s * sources + src] = values;
+          }
+          if (s == nurture_stage) {
+            for (const Lead& lead : r.batch) nurture_lead(r, src, lead, false);
+            r.batch.clear();
+            continue;
           }
           if (has_pools && stage_worked_[s]) {
             // Leads a pool works join its queue; the rest move on as below.
@@ -936,9 +1152,15 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
                 lead.time += tr.delay(delays);
                 if (judged && rejected(r, src, lead, r.judging[src])) continue;
                 if (lead.owner != 0) release_if_leaving(r, lead, tr.to);
-                push(r, tr.to, src, lead);
+                push(r, s, tr.to, src, lead);
               }
               r.delays[(first + k) * sources + src] = delays;
+            }
+            const std::uint32_t* leaving = r.chosen.data() + options * n;
+            for (std::size_t j = 0; j < r.chosen_count[options]; ++j) {
+              Lead& lead = r.batch[leaving[j]];
+              if (lead.owner != 0) release_if_leaving(r, lead, stages);
+              leave(r, s, lead.time);
             }
           }
           r.batch.clear();
@@ -946,6 +1168,104 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
       }
     }
   }
+}
+
+void FunnelModel::count_mql(Replication& r, LeadProfile& profile, double at) const {
+  if ((profile.flags & LeadProfile::MQL_SEEN) || !(at < horizon_days_)) return;
+  profile.flags |= LeadProfile::MQL_SEEN;
+  r.time_to_mql[month_at(at)].push_back(static_cast<float>(at - profile.created));
+}
+
+void FunnelModel::score_inquiry(Replication& r, std::size_t source, const Lead& lead) const {
+  const std::size_t entry = scenario_.entry_stage;
+  LeadProfile& p = r.profiles[lead.profile - 1];
+  const double score = static_cast<double>(p.fit) + static_cast<double>(p.engagement);
+  if (score >= scenario_.scoring.threshold) {
+    count_mql(r, p, lead.time);
+    push(r, entry, transitions_[scored_transition_].to, source, lead);
+  } else if (scenario_.nurture.defined) {
+    // Straight onto the track for new leads: the same ledger as a push and a sweep, without
+    // the round trip through the stage's bucket (most inquiries take this path).
+    if (!(lead.time < horizon_days_)) return;
+    const std::size_t m = month_at(lead.time);
+    ++r.stage_out[m * stage_count_ + entry];
+    ++r.entries[m * stage_count_ + scenario_.nurture.stage];
+    nurture_lead(r, source, lead, true);
+  } else {
+    leave(r, entry, lead.time);
+  }
+}
+
+void FunnelModel::nurture_lead(Replication& r, std::size_t source, const Lead& lead,
+                               bool fresh) const {
+  LeadProfile& p = r.profiles[lead.profile - 1];
+  const auto kind =
+      static_cast<std::size_t>(fresh ? NurtureTrack::Takes::New : NurtureTrack::Takes::Recycled);
+  if (lead.time < horizon_days_)
+    ++r.nurture_counts[month_at(lead.time) * NURTURE_COUNT +
+                       (fresh ? ENTERED_NEW : ENTERED_RECYCLED)];
+  if (!fresh) {
+    p.engagement = 0.0f;  // a recycled lead earns its way back
+    p.engaged_at = static_cast<float>(lead.time);
+  }
+  if (!has_track_[kind]) return;  // no track takes it: dormant in the stage
+  // The lead's own draws, a fresh sequence for each time it enters nurture.
+  engine::RandomStream rng = engine::RandomStream::from_word(
+      p.key + 0x9e3779b97f4a7c15ULL * (std::uint64_t{p.nurture_entries} + 1));
+  if (p.nurture_entries < 255) ++p.nurture_entries;
+  const TrackOutcome outcome = follow_track(
+      track_plans_[kind],
+      track_odds_[kind * engagement_.size() + p.persona * segment_count_ + lead.segment], p.fit,
+      p.engagement, p.engaged_at, lead.time, rng);
+  leave_nurture(r, source, lead, outcome);
+}
+
+void FunnelModel::leave_nurture(Replication& r, std::size_t source, Lead lead,
+                                const TrackOutcome& outcome) const {
+  const Nurture& nurture = scenario_.nurture;
+  LeadProfile& p = r.profiles[lead.profile - 1];
+  p.engagement = static_cast<float>(outcome.engagement);
+  p.engaged_at = static_cast<float>(outcome.engaged_at);
+  lead.time = outcome.time;
+  const bool returned = outcome.kind == TrackOutcome::Kind::Returned;
+  if (lead.time < horizon_days_)
+    ++r.nurture_counts[month_at(lead.time) * NURTURE_COUNT +
+                       (returned                                           ? RETURNED
+                        : outcome.kind == TrackOutcome::Kind::Unsubscribed ? UNSUBSCRIBED
+                                                                           : COMPLETED)];
+  if (returned) {
+    p.flags |= LeadProfile::NURTURED;
+    count_mql(r, p, lead.time);
+    push(r, nurture.stage, nurture.returns_to, source, lead);
+  } else if (nurture.exit_to) {
+    push(r, nurture.stage, *nurture.exit_to, source, lead);
+  } else {
+    leave(r, nurture.stage, lead.time);
+  }
+}
+
+void FunnelModel::seed_nurture(Replication& r, std::size_t source, Lead lead, double age,
+                               engine::RandomStream& rng) const {
+  // A lead `age` days into the recycled track, given that it is still in nurture on day 0:
+  // its track is drawn from day -age until it ends on day 0 or later (rejection sampling of
+  // that conditional law). A lead older than the track has finished it and stays, dormant;
+  // one that keeps failing starts the track afresh on day 0.
+  const auto kind = static_cast<std::size_t>(NurtureTrack::Takes::Recycled);
+  ++r.stage_start[scenario_.nurture.stage];
+  LeadProfile& p = r.profiles[lead.profile - 1];
+  if (!has_track_[kind] || age >= track_plans_[kind].end_days) return;
+  const double q = engagement_[p.persona * segment_count_ + lead.segment];
+  engine::RandomStream own = engine::RandomStream::from_word(rng());
+  p.nurture_entries = 1;
+  for (int attempt = 0; attempt < MAX_REJECTION_TRIES; ++attempt) {
+    const TrackOutcome outcome = follow_track(track_plans_[kind], q, p.fit, 0.0, -age, -age, own);
+    if (outcome.time >= 0.0) {
+      leave_nurture(r, source, lead, outcome);
+      return;
+    }
+  }
+  const TrackOutcome outcome = follow_track(track_plans_[kind], q, p.fit, 0.0, 0.0, 0.0, own);
+  leave_nurture(r, source, lead, outcome);
 }
 
 void FunnelModel::release_if_leaving(Replication& r, Lead& lead, std::size_t to) const {

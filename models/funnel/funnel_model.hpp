@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "models/funnel/distribution_sampler.hpp"
 #include "models/funnel/funnel_calendar.hpp"
 #include "models/funnel/lead.hpp"
+#include "models/funnel/nurture_track.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace funnelsim::models {
@@ -20,8 +22,10 @@ namespace funnelsim::models {
 /// A ReplicationModel over a validated Scenario. Metrics, per forecast month:
 /// `volume.<stage id>` (leads entering the stage, in stage order), then `pipeline.created`
 /// and `bookings` (dollars), then per rep pool the capacity and queue metrics, then with
-/// `sales_ready` a `sales_ready.rejected.<reason>` count per reason in force and
-/// `sales_ready.recycled`.
+/// `sales_ready` a `sales_ready.rejected.<reason>` count per reason in force,
+/// `sales_ready.recycled` and `sales_ready.accepted`; then `stock.<stage id>` (leads in each
+/// stage at month end) and `funnel.left` (leads leaving the model); then with `scoring` the
+/// time-to-MQL quantiles, and with `nurture` its entries, returns and exits (docs/model.md).
 ///
 /// How a replication runs (see docs/model.md for the full statement):
 /// - uncertain probabilities are drawn once; then the common volume shock and each
@@ -125,8 +129,31 @@ class FunnelModel {
   void generate_inquiries(Replication& r) const;
   void seed_initial_funnel(Replication& r) const;
   void flow(Replication& r) const;
-  void push(Replication& r, std::size_t stage, std::size_t source, const Lead& lead) const;
-  void simulate_once(Replication& r, bool unlimited) const;
+  /// Sends `lead` from stage `from` into `stage` at lead.time (dropped past the horizon).
+  void push(Replication& r, std::size_t from, std::size_t stage, std::size_t source,
+            const Lead& lead) const;
+  /// A lead leaves the model from stage `from` at day `at`.
+  void leave(Replication& r, std::size_t from, double at, std::uint64_t count = 1) const;
+  /// Scores an inquiry that took the scored transition (moving on at lead.time): an MQL at
+  /// once, or nurture, or out of the funnel.
+  void score_inquiry(Replication& r, std::size_t source, const Lead& lead) const;
+  /// Puts a lead entering the nurture stage at lead.time on its track: the one for new
+  /// leads when `fresh` (scored below the threshold), else the one for recycled leads.
+  void nurture_lead(Replication& r, std::size_t source, const Lead& lead, bool fresh) const;
+  /// Where a lead goes when its track ends at `outcome.time`.
+  void leave_nurture(Replication& r, std::size_t source, Lead lead,
+                     const TrackOutcome& outcome) const;
+  /// A lead becomes an MQL by its score at lead.time: counts its first time-to-MQL.
+  void count_mql(Replication& r, LeadProfile& profile, double at) const;
+  /// Lead `lead` of the starting funnel, `age` days into the nurture stage.
+  void seed_nurture(Replication& r, std::size_t source, Lead lead, double age,
+                    engine::RandomStream& rng) const;
+  /// Whether a run keeps what its new inquiries left (the twin without capacity limits), or
+  /// restores it instead of generating them again (the run with limits after the twin).
+  struct Upstream {
+    enum class Reuse { None, Keep, Restore };
+  };
+  void simulate_once(Replication& r, bool unlimited, Upstream::Reuse reuse) const;
   void reset_pools(Replication& r, bool unlimited) const;
   void join_pool(Replication& r, std::size_t pool, std::size_t stage, std::size_t source,
                  const Lead& lead, double arrived, int arrival_month) const;
@@ -140,12 +167,13 @@ class FunnelModel {
   void hold_initial_deal(Replication& r, std::size_t pool, engine::RandomStream& rng,
                          double leaves) const;
   struct PoolWorker;  // the pools' work on a lead, defined in the .cpp
-  /// Draws a new lead's attributes (source `source`, created on day `created`); returns the
-  /// Lead::profile value for it.
-  std::uint32_t new_profile(Replication& r, std::size_t source, double created) const;
+  /// Draws a new lead's attributes (of `source` and `segment`, created on day `created`);
+  /// returns the Lead::profile value for it.
+  std::uint32_t new_profile(Replication& r, std::size_t source, std::size_t segment,
+                            double created) const;
   /// The sales-ready verdict on a lead accepted at day `at`: COUNT when it passes, else the
   /// first rule it fails. Brings the lead's decision timeline up to `at` (slips from `rng`).
-  RejectionReason judge(Replication& r, const Lead& lead, double at,
+  RejectionReason judge(Replication& r, std::size_t source, const Lead& lead, double at,
                         engine::RandomStream& rng) const;
   /// A lead rejected at day `at`: counted, then recycled after the cooldown, sent to
   /// exhausted_to, or dropped.
@@ -202,15 +230,45 @@ class FunnelModel {
   std::size_t capacity_metric_ = 0;              ///< index of the first capacity metric
 
   // Lead attributes and sales-ready criteria.
-  engine::AliasTable persona_;
-  DistributionSampler fit_score_;
-  DistributionSampler decision_timeline_;
+  /// Lead attributes of one (source, segment), overrides applied.
+  struct AttributePlan {
+    engine::AliasTable persona;
+    DistributionSampler fit_score;
+    DistributionSampler decision_timeline;
+    std::optional<double> budget_known;
+    std::optional<double> authority;
+    std::optional<double> need;
+  };
+  std::vector<AttributePlan> attribute_plans_;  ///< [source][segment]
   DistributionSampler slip_months_;
   /// The transition the criteria judge (global index); transitions_.size() when none.
   std::size_t judged_transition_ = 0;
   /// Metric index per RejectionReason (npos: not reported), and of `sales_ready.recycled`.
   std::array<std::size_t, static_cast<std::size_t>(RejectionReason::COUNT)> rejection_metric_{};
   std::size_t recycled_metric_ = 0;
+  std::size_t accepted_metric_ = 0;  ///< then accepted_from_nurture, its share (with nurture)
+
+  std::size_t stock_metric_ = 0;  ///< first `stock.<stage>`; `funnel.left` follows them
+
+  // Scoring and nurture.
+  std::size_t scored_transition_ = 0;  ///< global index; transitions_.size() when none
+  DistributionSampler initial_engagement_;
+  std::vector<double> engagement_;          ///< [persona][segment]
+  double decay_per_day_ = 0.0;              ///< ln 2 / half-life
+  std::array<TrackPlan, 2> track_plans_{};  ///< by NurtureTrack::Takes
+  std::array<bool, 2> has_track_{};
+  std::vector<TrackOdds> track_odds_;   ///< [Takes][persona][segment]
+  std::size_t time_to_mql_metric_ = 0;  ///< p50 then p90
+  /// Per NurtureCount, from nurture_metric_.
+  enum NurtureCount : std::size_t {
+    ENTERED_NEW,
+    ENTERED_RECYCLED,
+    RETURNED,
+    UNSUBSCRIBED,
+    COMPLETED,
+    NURTURE_COUNT
+  };
+  std::size_t nurture_metric_ = 0;
 };
 
 }  // namespace funnelsim::models

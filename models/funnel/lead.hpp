@@ -23,15 +23,30 @@ struct Lead {
 };
 static_assert(sizeof(Lead) == 24);
 
-/// A lead's attributes (scenario `leads`), drawn once when it is created.
+/// A lead's attributes (scenario `leads`) and its scoring state (scenario `scoring`).
+/// Persona, fit and initial engagement are drawn when the lead is created; the decision
+/// timeline and the BANT flags, which only the sales-ready criteria read, the first time the
+/// lead is judged, from its own stream (FunnelModel::judge).
 struct LeadProfile {
-  enum Flag : std::uint8_t { NEED = 1, BUDGET = 2, AUTHORITY = 4 };
+  enum Flag : std::uint8_t {
+    NEED = 1,
+    BUDGET = 2,
+    AUTHORITY = 4,
+    DRAWN = 8,      ///< timeline and flags drawn (the first time the lead is judged)
+    NURTURED = 16,  ///< has returned from nurture as an MQL
+    MQL_SEEN = 32,  ///< its first MQL (by score) has been counted for time-to-MQL
+  };
+  std::uint64_t key = 0;         ///< seeds the lead's own draws in nurture
   float fit = 0.0f;              ///< fit score, points 0 .. 100
   float decision_months = 0.0f;  ///< months to the decision, as of decision_at
   float decision_at = 0.0f;      ///< day of the last timeline update
+  float created = 0.0f;          ///< day the inquiry arrived (negative: before the start)
+  float engagement = 0.0f;       ///< engagement points as of engaged_at
+  float engaged_at = 0.0f;       ///< day engagement was last updated
   std::uint8_t persona = 0;
   std::uint8_t flags = 0;
-  std::uint8_t recycles = 0;  ///< times rejected and recycled
+  std::uint8_t recycles = 0;         ///< times rejected and recycled
+  std::uint8_t nurture_entries = 0;  ///< times it has entered a nurture track
 };
 
 }  // namespace funnelsim::models

@@ -54,7 +54,7 @@ struct NurtureTrack {
 /// track takes stays in the stage, dormant, to the horizon.
 struct Nurture {
   bool defined = false;
-  std::size_t stage = 0;  ///< the nurture stage; it has no transitions of its own
+  std::size_t stage = 0;       ///< the nurture stage; it has no transitions of its own
   std::size_t returns_to = 0;  ///< default: the target of the `scored` transition
   std::optional<std::size_t> exit_to;
   std::vector<NurtureTrack> tracks;  ///< at most one per Takes value

@@ -110,7 +110,8 @@ TEST(FunnelAnalytic, ConvolutionMatchesClosedFormAndIsConverged) {
 // kernel fails with probability below 1e-3 for a random seed, and the seed is fixed.
 TEST(FunnelAnalytic, R1MonthlyEntriesMatchConvolution) {
   const fm::FunnelModel model(load_example("scenarios/examples/r1.yaml"));
-  ASSERT_EQ(model.metric_names().size(), 7u);
+  // Five volumes, pipeline and bookings, five stocks and funnel.left.
+  ASSERT_EQ(model.metric_names().size(), 13u);
   const std::size_t n = 4000;
   fe::RunConfig config;
   config.seed = 987654321;

@@ -327,3 +327,56 @@ TEST(SalesReadyModel, UnreachableLeadsFromTheQueueAreARejectionReason) {
     EXPECT_GE(unreachable[r], arrivals[r] - 5.0);
   }
 }
+
+TEST(LeadAttributeOverrides, BySourceAndBySegmentReplaceTheBaseSourceFirst) {
+  const std::string text = edit(CRITERIA, "  need: 0.9\n",
+                                "  need: 0.9\n"
+                                "  by_segment:\n"
+                                "    all: {fit_score: 70, need: 0.5}\n"
+                                "  by_source:\n"
+                                "    web: {fit_score: {distribution: gamma, mean: 30, cv: 0.5},\n"
+                                "          personas: {buyer: 1}}\n");
+  const fm::Scenario s = fm::load_scenario_text(text, "t.yaml");
+  const fm::LeadAttributes a = s.leads.resolved(0, 0);
+  ASSERT_TRUE(a.fit_score.has_value());
+  EXPECT_NEAR(a.fit_score->mean(), 30.0, 1e-12);  // the source's override wins
+  EXPECT_EQ(a.need, 0.5);                         // the segment's, where the source sets none
+  EXPECT_EQ(a.persona_share, (std::vector<double>{1.0, 0.0}));
+  EXPECT_EQ(a.authority, 0.7);  // the base
+  // In the model: every lead is a buyer now, so a rule accepting only users rejects all.
+  const fm::FunnelModel model =
+      model_of(edit(text, "    timeline_within_months: 8\n", "    personas: [user]\n"), {});
+  const fe::ResultCube cube = run(model, 4, SEED);
+  EXPECT_EQ(values(cube, "sales_ready.accepted")[0], 0.0);
+  EXPECT_GT(values(cube, "sales_ready.rejected.persona")[0], 0.0);
+}
+
+TEST(LeadAttributeOverrides, BadOverridesAreReportedWithKeyAndRule) {
+  {
+    const std::string text =
+        edit(CRITERIA, "  need: 0.9\n", "  need: 0.9\n  by_source:\n    wbe: {need: 0.5}\n");
+    const auto d = about(problems(text), "leads.by_source.wbe");
+    EXPECT_CONTAINS(d.rule, "unknown source");
+    EXPECT_CONTAINS(d.rule, "web");
+    EXPECT_EQ(d.line, line_of(text, "wbe:"));
+  }
+  {
+    const std::string text = edit(edit(CRITERIA, "  authority: 0.7\n", ""), "  need: 0.9\n",
+                                  "  need: 0.9\n  by_segment:\n    all: {authority: 0.5}\n");
+    const auto d = about(problems(text), "leads.by_segment.all.authority");
+    EXPECT_CONTAINS(d.rule, "does not define");
+  }
+  {
+    const std::string text = edit(CRITERIA, "  need: 0.9\n",
+                                  "  need: 0.9\n  by_source:\n    web: {personas: {buyr: 1}}\n");
+    const auto d = about(problems(text), "leads.by_source.web.personas.buyr");
+    EXPECT_CONTAINS(d.rule, "unknown persona");
+  }
+  {
+    const std::string text =
+        edit(CRITERIA, "  need: 0.9\n",
+             "  need: 0.9\n  by_source:\n    web: {personas: {buyer: 0.5, user: 0.4}}\n");
+    const auto d = about(problems(text), "leads.by_source.web.personas");
+    EXPECT_CONTAINS(d.rule, "sum to 1");
+  }
+}
