@@ -38,7 +38,7 @@ TEST(ScenarioLoader, DefaultScenarioLoadsWithTheDocumentedStructure) {
   EXPECT_EQ(s.calendar.horizon_months, 12);
   ASSERT_EQ(s.sources.size(), 5u);
   ASSERT_EQ(s.segments.size(), 3u);
-  EXPECT_EQ(s.stages.size(), 9u);
+  EXPECT_EQ(s.stages.size(), 10u);
   EXPECT_EQ(s.stages[s.entry_stage].id, "inquiry");
   double monthly = 0.0;
   for (const Source& source : s.sources) {
@@ -69,6 +69,18 @@ TEST(ScenarioLoader, DefaultScenarioLoadsWithTheDocumentedStructure) {
   EXPECT_EQ(s.sales_ready.personas, (std::vector<bool>{true, true, true, false}));
   EXPECT_EQ(s.sales_ready.recycle_to, index_of(s, "nurture"));
   EXPECT_EQ(s.leads.personas.size(), 4u);
+  // Scoring at inquiry -> mql, nurture tracks for new and recycled leads, fit by source.
+  ASSERT_TRUE(s.scoring.defined);
+  EXPECT_EQ(s.scoring.threshold, 50.0);
+  EXPECT_EQ(s.stages[s.entry_stage].transitions[s.scoring.transition].to, index_of(s, "mql"));
+  ASSERT_TRUE(s.nurture.defined);
+  EXPECT_EQ(s.nurture.stage, index_of(s, "nurture"));
+  EXPECT_EQ(s.nurture.exit_to, index_of(s, "dormant"));
+  EXPECT_NE(s.nurture.track_for(NurtureTrack::Takes::New), nullptr);
+  EXPECT_NE(s.nurture.track_for(NurtureTrack::Takes::Recycled), nullptr);
+  ASSERT_EQ(s.leads.by_source.size(), s.sources.size());
+  EXPECT_NEAR(s.leads.resolved(0, 0).fit_score->mean(), 30.0, 1e-9);  // organic_web
+  EXPECT_NEAR(s.leads.resolved(2, 0).fit_score->mean(), 25.0, 1e-9);  // webinars: the base
   EXPECT_NEAR(transition(s, "opportunity", "won").delay.mean(), 66.0, 1e-9);
   EXPECT_EQ(s.volume_shock.sigma, 0.08);
   EXPECT_EQ(s.initial_funnel.size(), 6u);
