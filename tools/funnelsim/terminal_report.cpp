@@ -44,7 +44,9 @@ enum class Unit { Count, Dollars, Share };
 
 Unit unit_of(const std::string& metric) {
   if (metric == "pipeline.created" || metric == "bookings") return Unit::Dollars;
-  if (metric.ends_with(".utilisation") || metric.ends_with(".within_sla")) return Unit::Share;
+  if (metric.ends_with(".utilisation") || metric.ends_with(".within_sla") ||
+      metric.ends_with("_share"))
+    return Unit::Share;
   return Unit::Count;
 }
 
@@ -93,12 +95,30 @@ std::string title_of(const models::Scenario& scenario, const std::string& metric
       for (const auto& t : POOL_TITLES)
         if (suffix == t.suffix) return (pool.label.empty() ? pool.id : pool.label) + ": " + t.title;
     }
-  if (metric == "sales_ready.recycled") return "Rejected by sales and recycled";
+  for (const auto& stage : scenario.stages)
+    if (metric == "stock." + stage.id)
+      return (stage.label.empty() ? stage.id : stage.label) + ": leads in the stage at month end";
+  static const std::pair<const char*, const char*> FIXED[] = {
+      {"funnel.left", "Leads leaving the model (no further stage)"},
+      {"sales_ready.recycled", "Rejected by sales and recycled"},
+      {"sales_ready.accepted", "Accepted by sales (met the criteria)"},
+      {"sales_ready.accepted_from_nurture", "Accepted by sales after returning from nurture"},
+      {"sales_ready.from_nurture_share", "Share of accepted leads that came back through nurture"},
+      {"scoring.time_to_mql_p50_days", "Time to MQL, median (days from inquiry, first MQLs)"},
+      {"scoring.time_to_mql_p90_days", "Time to MQL, 90th percentile (days from inquiry)"},
+      {"nurture.entered_new", "Nurture: new leads below the threshold starting a track"},
+      {"nurture.entered_recycled", "Nurture: recycled leads starting a track"},
+      {"nurture.returned", "Nurture: leads returning as MQLs"},
+      {"nurture.unsubscribed", "Nurture: leads unsubscribing"},
+      {"nurture.completed", "Nurture: leads finishing their track without returning"},
+  };
+  for (const auto& [name, title] : FIXED)
+    if (metric == name) return title;
   const std::string rejected = "sales_ready.rejected.";
   if (metric.starts_with(rejected)) {
     const std::string reason = metric.substr(rejected.size());
     if (reason == "unreachable") return "Rejected: unreachable after every SDR attempt";
-    if (reason == "score") return "Rejected: fit score below the minimum";
+    if (reason == "score") return "Rejected: score below the minimum";
     if (reason == "persona") return "Rejected: persona not accepted";
     if (reason == "need") return "Rejected: no confirmed need";
     if (reason == "budget") return "Rejected: no known budget";
