@@ -26,13 +26,13 @@ class DistributionSampler {
       case Kind::Fixed:
         return a_;
       case Kind::Exponential:
-        return -a_ * std::log(rng.uniform_open01());
+        return a_ * engine::detail::standard_exponential(rng);
       case Kind::Gamma:
         return gamma_(rng);
       case Kind::Lognormal:
         return std::exp(a_ + b_ * engine::sample_standard_normal(rng));
       case Kind::Weibull:
-        return b_ * std::pow(-std::log(rng.uniform_open01()), 1.0 / a_);
+        return b_ * std::pow(engine::detail::standard_exponential(rng), 1.0 / a_);
       case Kind::Empirical: {
         const std::size_t bin = bins_(rng);
         return edges_[bin] + rng.uniform01() * (edges_[bin + 1] - edges_[bin]);

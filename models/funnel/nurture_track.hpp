@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "engine/rng/random_stream.hpp"
+#include "engine/sampling/exponential.hpp"
 
 namespace funnelsim::models {
 
@@ -30,14 +31,14 @@ inline double decayed(double points, double at, double to, double decay_per_day)
 /// (track, persona, segment), so that a lead's track costs no logarithm of its own.
 struct TrackOdds {
   double event = 0.0;
-  double log_miss = 0.0;           ///< log(1 - event); -inf when every touch is an event
+  double per_touch = 0.0;  ///< -log(1 - event): the geometric gap's exponential rate; inf at 1
   double unsubscribe_share = 0.0;  ///< u / event: the share of events that unsubscribe
 };
 
 inline TrackOdds track_odds(const TrackPlan& plan, double engage) {
   TrackOdds odds;
   odds.event = plan.unsubscribe + (1.0 - plan.unsubscribe) * engage;
-  odds.log_miss = std::log1p(-odds.event);
+  odds.per_touch = -std::log1p(-odds.event);
   odds.unsubscribe_share = odds.event > 0.0 ? plan.unsubscribe / odds.event : 0.0;
   return odds;
 }
@@ -57,8 +58,8 @@ struct TrackOutcome {
 /// with plan.unsubscribe, else engages with `engage`. Its score can only rise at an engaged
 /// touch, so only those are simulated: the number of touches to the next event (an
 /// unsubscription or an engagement) is geometric with p = u + (1 - u) q, and the event is
-/// an unsubscription with probability u / p. Two uniforms per event instead of two per
-/// touch, with the same law.
+/// an unsubscription with probability u / p. Two draws per event instead of two per touch,
+/// with the same law.
 ///
 /// Tested by tests/models/nurture_model_test.cpp (mean engagement after k touches and the
 /// crossing probability against closed forms).
@@ -72,9 +73,12 @@ inline TrackOutcome follow_track(const TrackPlan& plan, const TrackOdds& odds, d
     const double unsubscribe_share = odds.unsubscribe_share;
     long touch = 0;
     for (;;) {
-      // Touches up to and including the next event: 1 + Geometric failures.
+      // Touches up to and including the next event: 1 + Geometric failures, drawn as the
+      // floor of an exponential (a ziggurat draw, no logarithm): P(floor(E / l) >= k) =
+      // exp(-k l) = (1 - p)^k.
       double gap = 1.0;
-      if (odds.event < 1.0) gap += std::floor(std::log(rng.uniform_open01()) / odds.log_miss);
+      if (odds.event < 1.0)
+        gap += std::floor(engine::detail::standard_exponential(rng) / odds.per_touch);
       if (!(gap <= static_cast<double>(plan.touches - touch))) break;  // past the track's end
       touch += static_cast<long>(gap);
       const double at = start + static_cast<double>(touch) * plan.cadence_days;
