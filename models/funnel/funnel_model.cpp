@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "engine/stats/neumaier_sum.hpp"
 #include "engine/stats/order_statistics.hpp"
@@ -21,6 +22,19 @@ engine::RandomStream make_stream(std::uint64_t seed, std::uint64_t replication, 
                                  std::size_t substream) {
   return engine::RandomStream({seed, replication, static_cast<std::uint32_t>(stream),
                                static_cast<std::uint32_t>(substream)});
+}
+
+/// The median and P90 of `x` (reordered), from the four order statistics around them
+/// without a full sort; 0 and 0 when empty.
+std::pair<double, double> median_and_p90(std::vector<double>& x) {
+  if (x.empty()) return {0.0, 0.0};
+  const engine::QuantilePosition q50 = engine::quantile_position(x.size(), 0.5);
+  const engine::QuantilePosition q90 = engine::quantile_position(x.size(), 0.9);
+  const std::size_t ranks[4] = {q50.below, q50.above, q90.below, q90.above};
+  double at[4];
+  engine::select_order_statistics(x, ranks, at);
+  return {engine::interpolate_quantile(at[0], at[1], q50.fraction),
+          engine::interpolate_quantile(at[2], at[3], q90.fraction)};
 }
 
 /// Tries of plain rejection before the starting funnel falls back to exact inversion.
@@ -407,18 +421,9 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
     }
     row[stock_metric_ + stages] = static_cast<double>(r.left[m]);
     if (scenario_.scoring.defined) {
-      double p50 = 0.0, p90 = 0.0;
-      auto& days = r.time_to_mql[m];
-      if (!days.empty()) {
-        r.waits.assign(days.begin(), days.end());
-        const engine::QuantilePosition q50 = engine::quantile_position(r.waits.size(), 0.5);
-        const engine::QuantilePosition q90 = engine::quantile_position(r.waits.size(), 0.9);
-        const std::size_t ranks[4] = {q50.below, q50.above, q90.below, q90.above};
-        double at[4];
-        engine::select_order_statistics(r.waits, ranks, at);
-        p50 = engine::interpolate_quantile(at[0], at[1], q50.fraction);
-        p90 = engine::interpolate_quantile(at[2], at[3], q90.fraction);
-      }
+      const auto& days = r.time_to_mql[m];
+      r.waits.assign(days.begin(), days.end());
+      const auto [p50, p90] = median_and_p90(r.waits);
       row[time_to_mql_metric_] = p50;
       row[time_to_mql_metric_ + 1] = p90;
     }
@@ -1156,12 +1161,14 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
               }
               r.delays[(first + k) * sources + src] = delays;
             }
+            // Leads that take no transition leave the model now, in this bucket's month.
             const std::uint32_t* leaving = r.chosen.data() + options * n;
-            for (std::size_t j = 0; j < r.chosen_count[options]; ++j) {
-              Lead& lead = r.batch[leaving[j]];
-              if (lead.owner != 0) release_if_leaving(r, lead, stages);
-              leave(r, s, lead.time);
-            }
+            if (has_pools)
+              for (std::size_t j = 0; j < r.chosen_count[options]; ++j)
+                if (Lead& lead = r.batch[leaving[j]]; lead.owner != 0)
+                  release_if_leaving(r, lead, stages);
+            r.stage_out[m * stages + s] += r.chosen_count[options];
+            r.left[m] += r.chosen_count[options];
           }
           r.batch.clear();
         }
@@ -1308,21 +1315,14 @@ void FunnelModel::write_capacity_metrics(Replication& r, std::span<double> out) 
       set(BACKLOG, monthly.backlog[m]);
       set(MEAN_WAITING, monthly.waiting_area[m] / static_cast<double>(days));
       auto& waits = monthly.waits[m];
-      double p50 = 0.0, p90 = 0.0, mean = 0.0;
+      double mean = 0.0;
+      r.waits.assign(waits.begin(), waits.end());
       if (!waits.empty()) {
-        r.waits.assign(waits.begin(), waits.end());
         engine::NeumaierSum sum;
         for (double w : r.waits) sum.add(w);
         mean = sum.value() / static_cast<double>(r.waits.size());
-        // The four order statistics around the median and P90, without a full sort.
-        const engine::QuantilePosition q50 = engine::quantile_position(r.waits.size(), 0.5);
-        const engine::QuantilePosition q90 = engine::quantile_position(r.waits.size(), 0.9);
-        const std::size_t ranks[4] = {q50.below, q50.above, q90.below, q90.above};
-        double at[4];
-        engine::select_order_statistics(r.waits, ranks, at);
-        p50 = engine::interpolate_quantile(at[0], at[1], q50.fraction);
-        p90 = engine::interpolate_quantile(at[2], at[3], q90.fraction);
       }
+      const auto [p50, p90] = median_and_p90(r.waits);
       set(RESPONSE_P50, p50);
       set(RESPONSE_P90, p90);
       set(RESPONSE_MEAN, mean);
