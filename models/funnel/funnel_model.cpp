@@ -683,11 +683,12 @@ void FunnelModel::generate_inquiries(Replication& r) const {
         for (std::uint64_t i = 0; i < moved[t - first]; ++i) {
           const double at = instant();
           lead.time = at + tr.delay(delay_rng);
-          if (!r.attributes.empty()) lead.profile = new_profile(r, s, g, at);
-          if (t == scored_transition_)
-            score_inquiry(r, s, lead);
-          else
+          if (t == scored_transition_) {
+            score_inquiry(r, s, lead, draw_profile(r, s, g, at));
+          } else {
+            if (!r.attributes.empty()) lead.profile = keep_profile(r, draw_profile(r, s, g, at));
             push(r, entry, tr.to, s, lead);
+          }
         }
         r.delays[t * sources + s] = delay_rng;
       }
@@ -750,14 +751,14 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
       // Leads waiting in a worked stage at the start are the pool's starting backlog.
       if (const int pool = pool_of(cohort.stage, s, g); pool >= 0) {
         Lead lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0};
-        if (!r.attributes.empty()) lead.profile = new_profile(r, s, g, -age);
+        if (!r.attributes.empty()) lead.profile = keep_profile(r, draw_profile(r, s, g, -age));
         ++r.stage_start[cohort.stage];
         join_pool(r, static_cast<std::size_t>(pool), cohort.stage, s, lead, -age, -1);
         continue;
       }
       if (sc.nurture.defined && cohort.stage == sc.nurture.stage) {
         Lead lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0};
-        lead.profile = new_profile(r, s, g, -age);
+        lead.profile = keep_profile(r, draw_profile(r, s, g, -age));
         seed_nurture(r, s, lead, age, rng);
         continue;
       }
@@ -815,7 +816,7 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
                           chosen < last ? remaining : std::numeric_limits<double>::infinity());
       if (chosen < last) {
         Lead lead{remaining, -1.0f, static_cast<std::uint16_t>(g), 0};
-        if (!r.attributes.empty()) lead.profile = new_profile(r, s, g, -age);
+        if (!r.attributes.empty()) lead.profile = keep_profile(r, draw_profile(r, s, g, -age));
         // Judged when it leaves the stage, like any lead that takes the step.
         if (chosen == judged_transition_ && rejected(r, s, lead, r.judging[s])) continue;
         push(r, cohort.stage, transitions_[chosen].to, s, lead);
@@ -940,8 +941,8 @@ struct FunnelModel::PoolWorker {
   }
 };
 
-std::uint32_t FunnelModel::new_profile(Replication& r, std::size_t source, std::size_t segment,
-                                       double created) const {
+LeadProfile FunnelModel::draw_profile(Replication& r, std::size_t source, std::size_t segment,
+                                      double created) const {
   const LeadAttributes& leads = scenario_.leads;
   const AttributePlan& plan = attribute_plans_[source * segment_count_ + segment];
   engine::RandomStream& rng = r.attributes[source];
@@ -954,7 +955,11 @@ std::uint32_t FunnelModel::new_profile(Replication& r, std::size_t source, std::
   if (leads.fit_score) p.fit = static_cast<float>(std::clamp(plan.fit_score(rng), 0.0, MAX_SCORE));
   if (scenario_.scoring.initial_engagement)
     p.engagement = static_cast<float>(std::clamp(initial_engagement_(rng), 0.0, MAX_SCORE));
-  r.profiles.push_back(p);
+  return p;
+}
+
+std::uint32_t FunnelModel::keep_profile(Replication& r, const LeadProfile& profile) const {
+  r.profiles.push_back(profile);
   return static_cast<std::uint32_t>(r.profiles.size());
 }
 
@@ -1111,7 +1116,8 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
             r.values[s * sources + src] = values;
           }
           if (s == nurture_stage) {
-            for (const Lead& lead : r.batch) nurture_lead(r, src, lead, false);
+            for (const Lead& lead : r.batch)
+              nurture_lead(r, src, lead, r.profiles[lead.profile - 1], false);
             r.batch.clear();
             continue;
           }
@@ -1183,12 +1189,13 @@ void FunnelModel::count_mql(Replication& r, LeadProfile& profile, double at) con
   r.time_to_mql[month_at(at)].push_back(static_cast<float>(at - profile.created));
 }
 
-void FunnelModel::score_inquiry(Replication& r, std::size_t source, const Lead& lead) const {
+void FunnelModel::score_inquiry(Replication& r, std::size_t source, Lead lead,
+                                LeadProfile p) const {
   const std::size_t entry = scenario_.entry_stage;
-  LeadProfile& p = r.profiles[lead.profile - 1];
   const double score = static_cast<double>(p.fit) + static_cast<double>(p.engagement);
   if (score >= scenario_.scoring.threshold) {
     count_mql(r, p, lead.time);
+    lead.profile = keep_profile(r, p);
     push(r, entry, transitions_[scored_transition_].to, source, lead);
   } else if (scenario_.nurture.defined) {
     // Straight onto the track for new leads: the same ledger as a push and a sweep, without
@@ -1197,15 +1204,14 @@ void FunnelModel::score_inquiry(Replication& r, std::size_t source, const Lead& 
     const std::size_t m = month_at(lead.time);
     ++r.stage_out[m * stage_count_ + entry];
     ++r.entries[m * stage_count_ + scenario_.nurture.stage];
-    nurture_lead(r, source, lead, true);
+    nurture_lead(r, source, lead, p, true);
   } else {
     leave(r, entry, lead.time);
   }
 }
 
-void FunnelModel::nurture_lead(Replication& r, std::size_t source, const Lead& lead,
+void FunnelModel::nurture_lead(Replication& r, std::size_t source, const Lead& lead, LeadProfile& p,
                                bool fresh) const {
-  LeadProfile& p = r.profiles[lead.profile - 1];
   const auto kind =
       static_cast<std::size_t>(fresh ? NurtureTrack::Takes::New : NurtureTrack::Takes::Recycled);
   if (lead.time < horizon_days_)
@@ -1224,13 +1230,12 @@ void FunnelModel::nurture_lead(Replication& r, std::size_t source, const Lead& l
       track_plans_[kind],
       track_odds_[kind * engagement_.size() + p.persona * segment_count_ + lead.segment], p.fit,
       p.engagement, p.engaged_at, lead.time, rng);
-  leave_nurture(r, source, lead, outcome);
+  leave_nurture(r, source, lead, p, outcome);
 }
 
-void FunnelModel::leave_nurture(Replication& r, std::size_t source, Lead lead,
+void FunnelModel::leave_nurture(Replication& r, std::size_t source, Lead lead, LeadProfile& p,
                                 const TrackOutcome& outcome) const {
   const Nurture& nurture = scenario_.nurture;
-  LeadProfile& p = r.profiles[lead.profile - 1];
   p.engagement = static_cast<float>(outcome.engagement);
   p.engaged_at = static_cast<float>(outcome.engaged_at);
   lead.time = outcome.time;
@@ -1240,12 +1245,18 @@ void FunnelModel::leave_nurture(Replication& r, std::size_t source, Lead lead,
                        (returned                                           ? RETURNED
                         : outcome.kind == TrackOutcome::Kind::Unsubscribed ? UNSUBSCRIBED
                                                                            : COMPLETED)];
+  // A new lead's profile is kept only when the lead goes somewhere that reads it: most
+  // leave nurture for good, and keeping theirs would only fill the cache.
   if (returned) {
     p.flags |= LeadProfile::NURTURED;
     count_mql(r, p, lead.time);
+    if (lead.profile == 0) lead.profile = keep_profile(r, p);
     push(r, nurture.stage, nurture.returns_to, source, lead);
   } else if (nurture.exit_to) {
-    push(r, nurture.stage, *nurture.exit_to, source, lead);
+    const std::size_t to = *nurture.exit_to;
+    if (lead.profile == 0 && (stage_first_[to] != stage_first_[to + 1] || stage_worked_[to]))
+      lead.profile = keep_profile(r, p);
+    push(r, nurture.stage, to, source, lead);
   } else {
     leave(r, nurture.stage, lead.time);
   }
@@ -1267,12 +1278,12 @@ void FunnelModel::seed_nurture(Replication& r, std::size_t source, Lead lead, do
   for (int attempt = 0; attempt < MAX_REJECTION_TRIES; ++attempt) {
     const TrackOutcome outcome = follow_track(track_plans_[kind], q, p.fit, 0.0, -age, -age, own);
     if (outcome.time >= 0.0) {
-      leave_nurture(r, source, lead, outcome);
+      leave_nurture(r, source, lead, p, outcome);
       return;
     }
   }
   const TrackOutcome outcome = follow_track(track_plans_[kind], q, p.fit, 0.0, 0.0, 0.0, own);
-  leave_nurture(r, source, lead, outcome);
+  leave_nurture(r, source, lead, p, outcome);
 }
 
 void FunnelModel::release_if_leaving(Replication& r, Lead& lead, std::size_t to) const {

@@ -134,14 +134,16 @@ class FunnelModel {
             const Lead& lead) const;
   /// A lead leaves the model from stage `from` at day `at`.
   void leave(Replication& r, std::size_t from, double at, std::uint64_t count = 1) const;
-  /// Scores an inquiry that took the scored transition (moving on at lead.time): an MQL at
-  /// once, or nurture, or out of the funnel.
-  void score_inquiry(Replication& r, std::size_t source, const Lead& lead) const;
+  /// Scores an inquiry with profile `profile` that took the scored transition (moving on at
+  /// lead.time): an MQL at once, or nurture, or out of the funnel.
+  void score_inquiry(Replication& r, std::size_t source, Lead lead, LeadProfile profile) const;
   /// Puts a lead entering the nurture stage at lead.time on its track: the one for new
   /// leads when `fresh` (scored below the threshold), else the one for recycled leads.
-  void nurture_lead(Replication& r, std::size_t source, const Lead& lead, bool fresh) const;
+  /// `profile` is the lead's (in r.profiles, or a new lead's not kept yet: lead.profile 0).
+  void nurture_lead(Replication& r, std::size_t source, const Lead& lead, LeadProfile& profile,
+                    bool fresh) const;
   /// Where a lead goes when its track ends at `outcome.time`.
-  void leave_nurture(Replication& r, std::size_t source, Lead lead,
+  void leave_nurture(Replication& r, std::size_t source, Lead lead, LeadProfile& profile,
                      const TrackOutcome& outcome) const;
   /// A lead becomes an MQL by its score at lead.time: counts its first time-to-MQL.
   void count_mql(Replication& r, LeadProfile& profile, double at) const;
@@ -167,10 +169,11 @@ class FunnelModel {
   void hold_initial_deal(Replication& r, std::size_t pool, engine::RandomStream& rng,
                          double leaves) const;
   struct PoolWorker;  // the pools' work on a lead, defined in the .cpp
-  /// Draws a new lead's attributes (of `source` and `segment`, created on day `created`);
-  /// returns the Lead::profile value for it.
-  std::uint32_t new_profile(Replication& r, std::size_t source, std::size_t segment,
-                            double created) const;
+  /// Draws a new lead's attributes (of `source` and `segment`, created on day `created`).
+  LeadProfile draw_profile(Replication& r, std::size_t source, std::size_t segment,
+                           double created) const;
+  /// Stores a profile for the rest of the replication; returns its Lead::profile value.
+  std::uint32_t keep_profile(Replication& r, const LeadProfile& profile) const;
   /// The sales-ready verdict on a lead accepted at day `at`: COUNT when it passes, else the
   /// first rule it fails. Brings the lead's decision timeline up to `at` (slips from `rng`).
   RejectionReason judge(Replication& r, std::size_t source, const Lead& lead, double at,
