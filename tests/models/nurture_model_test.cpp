@@ -240,3 +240,28 @@ TEST(NurtureModel, ResultsDoNotDependOnTheThreadCount) {
   const fm::FunnelModel model = model_of(NURTURE);
   EXPECT_TRUE(bit_identical(run(model, 24, SEED, 1).values(), run(model, 24, SEED, 2).values()));
 }
+
+// The run with capacity limits reuses the inquiries its unconstrained twin generated (their
+// scores, tracks and returns). That must be invisible: with and without the twin, every
+// metric but conversions_lost is bit for bit the same, replication by replication.
+TEST(NurtureModel, ReusingTheTwinsInquiriesChangesNothingButConversionsLost) {
+  const std::string text(fm::default_scenario_text());
+  const fm::FunnelModel with_twin(fm::load_scenario_text(text, "<default>"));
+  const fm::FunnelModel without(
+      fm::load_scenario_text(text, "<default>", {"capacity.report_lost_conversions=false"}));
+  ASSERT_TRUE(with_twin.scenario().capacity.report_lost_conversions);
+  const fe::ResultCube a = run(with_twin, 6, SEED);
+  const fe::ResultCube b = run(without, 6, SEED);
+  ASSERT_EQ(a.metric_names(), b.metric_names());
+  std::size_t compared = 0;
+  for (std::size_t k = 0; k < a.metric_names().size(); ++k) {
+    if (a.metric_names()[k].ends_with(".conversions_lost")) continue;
+    for (std::size_t r = 0; r < a.replications(); ++r)
+      for (std::size_t m = 0; m < a.periods(); ++m) {
+        ASSERT_EQ(a.at(r, m, k), b.at(r, m, k)) << a.metric_names()[k] << " month " << m;
+        ++compared;
+      }
+  }
+  EXPECT_GT(compared, 1000u);
+  EXPECT_GT(mean_se(values(a, "queue.sdr.conversions_lost")).mean, 0.0);
+}
