@@ -9,6 +9,7 @@
 #include "models/scenario/diagnostic_sink.hpp"
 #include "models/scenario/distribution_reader.hpp"
 #include "models/scenario/key_suggestion.hpp"
+#include "models/scenario/sales_ready_reader.hpp"
 
 namespace funnelsim::models {
 
@@ -28,14 +29,6 @@ std::string joined(const std::vector<std::string>& items) {
   std::string list;
   for (const std::string& item : items) list += (list.empty() ? "" : ", ") + item;
   return list;
-}
-
-// A rule needs the attribute it refers to; `what` names the `leads` key.
-bool needs(const YamlCursor& at, bool defined, const char* what) {
-  if (!defined)
-    at.error(std::string("refers to leads.") + what + ", which the scenario's " +
-             "`leads` section does not define");
-  return defined;
 }
 
 // Checks where `scored` is written: only on a transition of the entry stage, and only once.
@@ -88,7 +81,8 @@ std::optional<std::vector<double>> read_engagement_probability(const YamlCursor&
     fallback = default_at->number(between(0.0, 1.0));
     ok = fallback.has_value();
   }
-  if (!table_at || !needs(*table_at, !leads.personas.empty(), "personas")) return std::nullopt;
+  if (!table_at || !needs_attribute(*table_at, !leads.personas.empty(), "personas"))
+    return std::nullopt;
   const auto table = MapCursor::open_references(*table_at);
   if (!table) return std::nullopt;
   std::vector<std::optional<double>> by_persona(leads.personas.size());

@@ -155,23 +155,15 @@ std::optional<std::size_t> read_stage(const YamlCursor& at, const ScenarioIds& i
   return index;
 }
 
-// A rule needs the attribute it tests; `what` names the `leads` key.
-bool needs(const YamlCursor& at, bool defined, const char* what) {
-  if (!defined)
-    at.error(std::string("refers to leads.") + what + ", which the scenario's " +
-             "`leads` section does not define");
-  return defined;
-}
-
 void read_rules(const YamlCursor& at, const LeadAttributes& leads, SalesReady& ready) {
   const auto map = MapCursor::open(at, {"min_score", "personas", "need_required", "budget_required",
                                         "authority_required", "timeline_within_months"});
   if (!map) return;
   if (const auto score_at = map->get("min_score"))
-    if (needs(*score_at, leads.fit_score.has_value(), "fit_score"))
+    if (needs_attribute(*score_at, leads.fit_score.has_value(), "fit_score"))
       ready.min_score = score_at->number(between(0.0, MAX_SCORE));
   if (const auto personas_at = map->get("personas")) {
-    if (needs(*personas_at, !leads.personas.empty(), "personas")) {
+    if (needs_attribute(*personas_at, !leads.personas.empty(), "personas")) {
       if (const auto items = personas_at->sequence()) {
         ready.personas.assign(leads.personas.size(), false);
         if (items->empty()) personas_at->error("must list at least one persona");
@@ -205,13 +197,21 @@ void read_rules(const YamlCursor& at, const LeadAttributes& leads, SalesReady& r
   for (const Flag& flag : flags)
     if (const auto flag_at = map->get(flag.key))
       if (const auto value = flag_at->boolean(); value && *value)
-        if (needs(*flag_at, flag.defined, flag.attribute)) *flag.rule = true;
+        if (needs_attribute(*flag_at, flag.defined, flag.attribute)) *flag.rule = true;
   if (const auto timeline_at = map->get("timeline_within_months"))
-    if (needs(*timeline_at, leads.decision_timeline_months.has_value(), "decision_timeline_months"))
+    if (needs_attribute(*timeline_at, leads.decision_timeline_months.has_value(),
+                        "decision_timeline_months"))
       ready.timeline_within_months = timeline_at->number(between(0.0, MAX_MONTHS_MEAN));
 }
 
 }  // namespace
+
+bool needs_attribute(const YamlCursor& at, bool defined, const char* what) {
+  if (!defined)
+    at.error(std::string("refers to leads.") + what + ", which the scenario's " +
+             "`leads` section does not define");
+  return defined;
+}
 
 LeadAttributes read_lead_attributes(const MapCursor& root, const ScenarioIds& ids) {
   LeadAttributes leads;

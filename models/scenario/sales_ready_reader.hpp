@@ -8,6 +8,10 @@
 
 namespace funnelsim::models {
 
+/// A key that refers to a lead attribute `leads.<what>`: reports it at `at` when the
+/// scenario's `leads` section does not define that attribute. Returns `defined`.
+bool needs_attribute(const YamlCursor& at, bool defined, const char* what);
+
 /// Reads `leads` from the scenario root; LeadAttributes{} (defined = false) when absent.
 /// Overrides under by_source and by_segment name ids from `ids` and may only replace an
 /// attribute the base section defines.
