@@ -52,8 +52,8 @@ class FunnelModel {
   std::vector<std::string> metric_names() const { return metric_names_; }
   /// How each metric's months combine into quarters and the horizon total: volumes, dollars
   /// and event counts add up; levels (FTE, utilisation, shares, response times, the mean
-  /// number waiting) are averaged over the months; stocks at month end (headcount,
-  /// backlog, open deals) take the last month.
+  /// number waiting, time to MQL) are averaged over the months; stocks at month end
+  /// (headcount, backlog, open deals, `stock.*`) take the last month.
   std::vector<engine::PeriodAggregation> metric_aggregations() const;
   const std::vector<std::string>& period_labels() const { return calendar_.labels(); }
   const Scenario& scenario() const { return scenario_; }
