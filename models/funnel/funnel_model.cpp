@@ -30,11 +30,19 @@ std::pair<double, double> median_and_p90(std::vector<double>& x) {
   if (x.empty()) return {0.0, 0.0};
   const engine::QuantilePosition q50 = engine::quantile_position(x.size(), 0.5);
   const engine::QuantilePosition q90 = engine::quantile_position(x.size(), 0.9);
-  const std::size_t ranks[4] = {q50.below, q50.above, q90.below, q90.above};
+  // Ascending ranks for the selection: in a small sample the two quantiles can share an
+  // interval (n = 2: both lie between ranks 0 and 1), so the four are not in order as listed.
+  std::size_t ranks[4] = {q50.below, q50.above, q90.below, q90.above};
+  std::sort(std::begin(ranks), std::end(ranks));
   double at[4];
   engine::select_order_statistics(x, ranks, at);
-  return {engine::interpolate_quantile(at[0], at[1], q50.fraction),
-          engine::interpolate_quantile(at[2], at[3], q90.fraction)};
+  auto value = [&](std::size_t rank) {
+    std::size_t i = 0;
+    while (ranks[i] != rank) ++i;
+    return at[i];
+  };
+  return {engine::interpolate_quantile(value(q50.below), value(q50.above), q50.fraction),
+          engine::interpolate_quantile(value(q90.below), value(q90.above), q90.fraction)};
 }
 
 /// Tries of plain rejection before the starting funnel falls back to exact inversion.
