@@ -767,7 +767,7 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
       if (sc.nurture.defined && cohort.stage == sc.nurture.stage) {
         Lead lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0};
         lead.profile = keep_profile(r, draw_profile(r, s, g, -age));
-        seed_nurture(r, s, lead, age, rng);
+        seed_nurture(r, s, lead, age, cohort.track.value_or(NurtureTrack::Takes::Recycled), rng);
         continue;
       }
       ++r.stage_start[cohort.stage];
@@ -1271,26 +1271,30 @@ void FunnelModel::leave_nurture(Replication& r, std::size_t source, Lead lead, L
 }
 
 void FunnelModel::seed_nurture(Replication& r, std::size_t source, Lead lead, double age,
-                               engine::RandomStream& rng) const {
-  // A lead `age` days into the recycled track, given that it is still in nurture on day 0:
-  // its track is drawn from day -age until it ends on day 0 or later (rejection sampling of
-  // that conditional law). A lead older than the track has finished it and stays, dormant;
-  // one that keeps failing starts the track afresh on day 0.
-  const auto kind = static_cast<std::size_t>(NurtureTrack::Takes::Recycled);
+                               NurtureTrack::Takes takes, engine::RandomStream& rng) const {
+  // A lead `age` days into its track, given that it is still in nurture on day 0: its track
+  // is drawn from day -age until it ends on day 0 or later (rejection sampling of that
+  // conditional law). A lead older than the track has finished it and stays, dormant; one
+  // that keeps failing starts the track afresh on day 0. A new lead starts with its initial
+  // engagement, a recycled one with none.
+  const auto kind = static_cast<std::size_t>(takes);
   ++r.stage_start[scenario_.nurture.stage];
   LeadProfile& p = r.profiles[lead.profile - 1];
   if (!has_track_[kind] || age >= track_plans_[kind].end_days) return;
   const double q = engagement_[p.persona * segment_count_ + lead.segment];
+  const double engagement = takes == NurtureTrack::Takes::New ? p.engagement : 0.0;
   engine::RandomStream own = engine::RandomStream::from_word(rng());
   p.nurture_entries = 1;
   for (int attempt = 0; attempt < MAX_REJECTION_TRIES; ++attempt) {
-    const TrackOutcome outcome = follow_track(track_plans_[kind], q, p.fit, 0.0, -age, -age, own);
+    const TrackOutcome outcome =
+        follow_track(track_plans_[kind], q, p.fit, engagement, -age, -age, own);
     if (outcome.time >= 0.0) {
       leave_nurture(r, source, lead, p, outcome);
       return;
     }
   }
-  const TrackOutcome outcome = follow_track(track_plans_[kind], q, p.fit, 0.0, 0.0, 0.0, own);
+  const TrackOutcome outcome =
+      follow_track(track_plans_[kind], q, p.fit, engagement, 0.0, 0.0, own);
   leave_nurture(r, source, lead, p, outcome);
 }
 

@@ -147,9 +147,9 @@ class FunnelModel {
                      const TrackOutcome& outcome) const;
   /// A lead becomes an MQL by its score at lead.time: counts its first time-to-MQL.
   void count_mql(Replication& r, LeadProfile& profile, double at) const;
-  /// Lead `lead` of the starting funnel, `age` days into the nurture stage.
+  /// Lead `lead` of the starting funnel, `age` days into the nurture track for `takes`.
   void seed_nurture(Replication& r, std::size_t source, Lead lead, double age,
-                    engine::RandomStream& rng) const;
+                    NurtureTrack::Takes takes, engine::RandomStream& rng) const;
   /// Whether a run keeps what its new inquiries left (the twin without capacity limits), or
   /// restores it instead of generating them again (the run with limits after the twin).
   struct Upstream {

@@ -87,6 +87,8 @@ struct InitialCohort {
   double age_max_days = 0.0;
   std::optional<std::size_t> source;   ///< absent: drawn by expected source volume share
   std::optional<std::size_t> segment;  ///< absent: drawn from the source's segment mix
+  /// In the nurture stage: the track its leads are on (absent: the one for recycled leads).
+  std::optional<NurtureTrack::Takes> track;
 };
 
 /// A lognormal multiplier with mean 1 shared by every source's volume in a month; its log

@@ -104,17 +104,25 @@ void read_age(const YamlCursor& at, InitialCohort& cohort) {
     cohort.age_min_days = cohort.age_max_days = *age;
 }
 
+// Where a cohort sets `track`, checked once the `nurture` section has been read.
+struct TrackSite {
+  std::size_t cohort;
+  YamlCursor at;
+};
+
 // Returns the stages the cohorts start in, for the trap check.
 std::vector<std::size_t> read_initial_funnel(const MapCursor& root, const ScenarioIds& ids,
                                              const std::optional<std::size_t>& entry,
-                                             Scenario& scenario) {
+                                             Scenario& scenario,
+                                             std::vector<TrackSite>& track_sites) {
   std::vector<std::size_t> stages;
   const auto at = root.get("initial_funnel");
   if (!at) return stages;
   const auto items = at->sequence();
   if (!items) return stages;
   for (const YamlCursor& item : *items) {
-    const auto map = MapCursor::open(item, {"stage", "count", "age_days", "source", "segment"});
+    const auto map =
+        MapCursor::open(item, {"stage", "count", "age_days", "source", "segment", "track"});
     if (!map) continue;
     InitialCohort cohort;
     if (const auto stage_at = map->require("stage"))
@@ -132,6 +140,11 @@ std::vector<std::size_t> read_initial_funnel(const MapCursor& root, const Scenar
       cohort.source = resolve(*source_at, ids.sources, "source");
     if (const auto segment_at = map->get("segment"))
       cohort.segment = resolve(*segment_at, ids.segments, "segment");
+    if (const auto track_at = map->get("track"))
+      if (const auto takes = track_at->keyword({"new", "recycled"})) {
+        cohort.track = *takes == "new" ? NurtureTrack::Takes::New : NurtureTrack::Takes::Recycled;
+        track_sites.push_back({scenario.initial_funnel.size(), *track_at});
+      }
     scenario.initial_funnel.push_back(cohort);
   }
   return stages;
@@ -168,13 +181,22 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   scenario.sources = read_sources(*map, calendar, ids);
   read_shocks(*map, scenario);
   StageTable table = read_stages(*map, ids);
-  const auto cohort_stages = read_initial_funnel(*map, ids, table.entry, scenario);
+  std::vector<TrackSite> track_sites;
+  const auto cohort_stages = read_initial_funnel(*map, ids, table.entry, scenario, track_sites);
   check_stage_graph(table, cohort_stages, ids);
   scenario.capacity = read_capacity(*map, calendar, ids, table);
   scenario.leads = read_lead_attributes(*map, ids);
   scenario.sales_ready = read_sales_ready(*map, scenario.leads, ids, table);
   scenario.scoring = read_scoring(*map, scenario.leads, ids, table);
   scenario.nurture = read_nurture(*map, scenario.scoring, ids, table);
+  for (const TrackSite& site : track_sites) {
+    const std::size_t stage = scenario.initial_funnel[site.cohort].stage;
+    if (!map->get("nurture"))
+      site.at.error("needs a `nurture` section: only leads in the nurture stage follow a track");
+    else if (scenario.nurture.defined && stage != scenario.nurture.stage)
+      site.at.error("only a cohort in the nurture stage (" +
+                    ids.stages.ids[scenario.nurture.stage] + ") follows a track");
+  }
   scenario.stages = std::move(table.stages);
   scenario.entry_stage = table.entry.value_or(0);
   return scenario;

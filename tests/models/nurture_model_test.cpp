@@ -81,12 +81,24 @@ initial_funnel:
   - {stage: mql, count: 50, age_days: [0, 5]}
   - {stage: sal, count: 30, age_days: [0, 10]}
   - {stage: nurture, count: 400, age_days: [0, 200]}
+  - {stage: nurture, count: 300, age_days: [0, 100], track: new}
 )";
 
 constexpr std::uint64_t SEED = 424242;
 
 fm::FunnelModel model_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
   return fm::FunnelModel(fm::load_scenario_text(text, "nurture_model_test.yaml", overrides));
+}
+
+// NURTURE with MQL a terminal stage and no sales-ready criteria: nothing comes back to
+// nurture once it has left.
+std::string terminal_mql(const std::string& text) {
+  std::string out = edit(text,
+                         "  mql:\n    transitions:\n      sal: {probability: 0.7, delay: "
+                         "{distribution: gamma, mean: 2, cv: 1}}\n      nurture: {probability: "
+                         "remainder, delay: {distribution: fixed, value: 5}}\n",
+                         "  mql: {}\n");
+  return out.substr(0, out.find("sales_ready:")) + out.substr(out.find("initial_funnel:"));
 }
 
 double initial_total(const fm::Scenario& s) {
@@ -142,7 +154,7 @@ TEST(NurtureModel, TheDefaultScenarioConservesLeadsToo) {
 TEST(NurtureModel, NurtureStockAgreesWithItsEntriesReturnsAndExits) {
   const fm::FunnelModel model = model_of(NURTURE);
   const fe::ResultCube cube = run(model, 100, SEED + 1);
-  const double start = 400.0;
+  const double start = 700.0;
   const std::size_t entered = cube.metric_index("volume.nurture");
   const std::size_t stock = cube.metric_index("stock.nurture");
   const std::size_t returned = cube.metric_index("nurture.returned");
@@ -169,12 +181,7 @@ TEST(NurtureModel, NurtureStockAgreesWithItsEntriesReturnsAndExits) {
 // the threshold, so a higher threshold makes every lead an MQL later or never. With MQL a
 // terminal stage, cumulative MQLs to each month end can only fall, in every replication.
 TEST(NurtureModel, AHigherThresholdNeverRaisesCumulativeMqlsInPairedReplications) {
-  std::string text = edit(NURTURE,
-                          "  mql:\n    transitions:\n      sal: {probability: 0.7, delay: "
-                          "{distribution: gamma, mean: 2, cv: 1}}\n      nurture: {probability: "
-                          "remainder, delay: {distribution: fixed, value: 5}}\n",
-                          "  mql: {}\n");
-  text = text.substr(0, text.find("sales_ready:")) + text.substr(text.find("initial_funnel:"));
+  std::string text = terminal_mql(NURTURE);
   text = edit(text, "  - {stage: mql, count: 50, age_days: [0, 5]}\n", "");
   std::vector<fe::ResultCube> cubes;
   for (const char* threshold : {"50", "60", "65", "80"})
@@ -264,4 +271,55 @@ TEST(NurtureModel, ReusingTheTwinsInquiriesChangesNothingButConversionsLost) {
   }
   EXPECT_GT(compared, 1000u);
   EXPECT_GT(mean_se(values(a, "queue.sdr.conversions_lost")).mean, 0.0);
+}
+
+// Starting cohorts in the nurture stage: leads older than their track have finished it and
+// stay, dormant; younger ones are on it and leave it by its rules. With no inquiries at all,
+// the first cohort is the whole stock in every month and the second one's exits and
+// returns account for everything else.
+TEST(NurtureModel, StartingNurtureCohortsAreOnTheirTrackOrDormant) {
+  std::string text =
+      edit(terminal_mql(NURTURE), "  web: {monthly_volume: 600,", "  web: {monthly_volume: 0,");
+  text = edit(text, "  events: {monthly_volume: 200,", "  events: {monthly_volume: 0,");
+  text = text.substr(0, text.find("initial_funnel:")) +
+         "initial_funnel:\n"
+         "  - {stage: nurture, count: 250, age_days: [160, 300], track: new}\n"
+         "  - {stage: nurture, count: 500, age_days: [0, 30], track: new}\n";
+  const fe::ResultCube cube = run(model_of(text), 40, SEED + 4);
+  double moved = 0.0;
+  for (std::size_t r = 0; r < cube.replications(); ++r) {
+    double gone = 0.0;
+    for (std::size_t m = 0; m < cube.periods(); ++m) {
+      for (const char* k : {"nurture.returned", "nurture.unsubscribed", "nurture.completed"})
+        gone += cube.at(r, m, cube.metric_index(k));
+      ASSERT_EQ(cube.at(r, m, cube.metric_index("stock.nurture")), 750.0 - gone);
+    }
+    ASSERT_LE(gone, 500.0);  // the old cohort (past its 150-day track) never leaves
+    moved += gone;
+  }
+  // The young cohort's 15 touches end within the horizon: all 500 leave in every replication.
+  EXPECT_EQ(moved, 500.0 * static_cast<double>(cube.replications()));
+}
+
+TEST(NurtureModel, ACohortTrackIsOnlyForTheNurtureStage) {
+  {
+    const std::string text = edit(NURTURE, "  - {stage: mql, count: 50, age_days: [0, 5]}\n",
+                                  "  - {stage: mql, count: 50, age_days: [0, 5], track: new}\n");
+    const auto d = about(problems(text), "initial_funnel.0.track");
+    EXPECT_CONTAINS(d.rule, "only a cohort in the nurture stage (nurture)");
+    EXPECT_EQ(d.line, line_of(text, "track: new}"));
+  }
+  {
+    const std::string text =
+        edit(NURTURE, "  - {stage: nurture, count: 300, age_days: [0, 100], track: new}\n",
+             "  - {stage: nurture, count: 300, age_days: [0, 100], track: fresh}\n");
+    const auto d = about(problems(text), "initial_funnel.3.track");
+    EXPECT_CONTAINS(d.rule, "recycled");
+  }
+  {
+    const fm::Scenario s = fm::load_scenario_text(NURTURE, "t.yaml");
+    ASSERT_EQ(s.initial_funnel.size(), 4u);
+    EXPECT_FALSE(s.initial_funnel[2].track.has_value());
+    EXPECT_EQ(s.initial_funnel[3].track, fm::NurtureTrack::Takes::New);
+  }
 }
