@@ -119,7 +119,7 @@ struct FunnelModel::Replication {
   struct {
     std::vector<std::vector<Lead>> pending;
     std::vector<LeadProfile> profiles;
-    std::vector<std::uint64_t> entries, stage_out, left;
+    std::vector<std::uint64_t> entries, stage_out, left, stage_start;
     std::vector<std::uint32_t> nurture_counts;
     std::vector<std::vector<float>> time_to_mql;
     std::vector<engine::RandomStream> attributes, delays, conversion;
@@ -492,9 +492,9 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited, Upstream::Reuse 
   r.bookings.assign(months, 0.0);
 
   draw_probabilities(r);
-  // New inquiries come first: nothing they do depends on the rep pools, so the twin's can
-  // be kept and reused by the run with capacity limits (they are most of the work once
-  // every inquiry is scored).
+  // New inquiries and the starting nurture pool come first: nothing they do depends on the
+  // rep pools, so the twin's can be kept and reused by the run with capacity limits (they
+  // are most of the work once every inquiry is scored).
   if (reuse == Upstream::Reuse::Restore) {
     r.pending = r.upstream.pending;
     r.profiles = r.upstream.profiles;
@@ -503,11 +503,13 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited, Upstream::Reuse 
     r.left = r.upstream.left;
     r.nurture_counts = r.upstream.nurture_counts;
     r.time_to_mql = r.upstream.time_to_mql;
+    r.stage_start = r.upstream.stage_start;
     r.attributes = r.upstream.attributes;
     r.delays = r.upstream.delays;
     r.conversion = r.upstream.conversion;
   } else {
     generate_inquiries(r);
+    seed_nurture_cohorts(r);
     if (reuse == Upstream::Reuse::Keep) {
       r.upstream.pending = r.pending;
       r.upstream.profiles = r.profiles;
@@ -516,6 +518,7 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited, Upstream::Reuse 
       r.upstream.left = r.left;
       r.upstream.nurture_counts = r.nurture_counts;
       r.upstream.time_to_mql = r.time_to_mql;
+      r.upstream.stage_start = r.stage_start;
       r.upstream.attributes = r.attributes;
       r.upstream.delays = r.delays;
       r.upstream.conversion = r.conversion;
@@ -740,12 +743,34 @@ void FunnelModel::generate_inquiries(Replication& r) const {
   }
 }
 
+void FunnelModel::seed_nurture_cohorts(Replication& r) const {
+  const auto& sc = scenario_;
+  if (!sc.nurture.defined) return;
+  for (std::size_t c = 0; c < sc.initial_funnel.size(); ++c) {
+    const InitialCohort& cohort = sc.initial_funnel[c];
+    if (cohort.stage != sc.nurture.stage) continue;
+    engine::RandomStream rng = make_stream(r.seed, r.replication, FunnelStream::INITIAL, c);
+    const auto takes = cohort.track.value_or(NurtureTrack::Takes::Recycled);
+    for (std::uint64_t i = 0; i < cohort.count; ++i) {
+      const std::size_t s = cohort.source ? *cohort.source : source_share_(rng);
+      const std::size_t g = cohort.segment ? *cohort.segment : segment_mix_[s](rng);
+      const double age =
+          cohort.age_min_days + rng.uniform01() * (cohort.age_max_days - cohort.age_min_days);
+      // The profile is kept only if the lead leaves nurture for a stage that reads it.
+      LeadProfile profile = draw_profile(r, s, g, -age);
+      seed_nurture(r, s, Lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0}, profile, age, takes,
+                   rng);
+    }
+  }
+}
+
 void FunnelModel::seed_initial_funnel(Replication& r) const {
   const auto& sc = scenario_;
   const std::size_t segments = sc.segments.size();
   std::vector<double> weight;
   for (std::size_t c = 0; c < sc.initial_funnel.size(); ++c) {
     const InitialCohort& cohort = sc.initial_funnel[c];
+    if (sc.nurture.defined && cohort.stage == sc.nurture.stage) continue;  // seed_nurture_cohorts
     engine::RandomStream rng = make_stream(r.seed, r.replication, FunnelStream::INITIAL, c);
     engine::RandomStream owner_rng =
         capacity_stream(r.seed, r.replication, c, CapacitySubstream::INITIAL);
@@ -762,12 +787,6 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
         if (!r.attributes.empty()) lead.profile = keep_profile(r, draw_profile(r, s, g, -age));
         ++r.stage_start[cohort.stage];
         join_pool(r, static_cast<std::size_t>(pool), cohort.stage, s, lead, -age, -1);
-        continue;
-      }
-      if (sc.nurture.defined && cohort.stage == sc.nurture.stage) {
-        Lead lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0};
-        lead.profile = keep_profile(r, draw_profile(r, s, g, -age));
-        seed_nurture(r, s, lead, age, cohort.track.value_or(NurtureTrack::Takes::Recycled), rng);
         continue;
       }
       ++r.stage_start[cohort.stage];
@@ -1270,8 +1289,9 @@ void FunnelModel::leave_nurture(Replication& r, std::size_t source, Lead lead, L
   }
 }
 
-void FunnelModel::seed_nurture(Replication& r, std::size_t source, Lead lead, double age,
-                               NurtureTrack::Takes takes, engine::RandomStream& rng) const {
+void FunnelModel::seed_nurture(Replication& r, std::size_t source, Lead lead, LeadProfile& p,
+                               double age, NurtureTrack::Takes takes,
+                               engine::RandomStream& rng) const {
   // A lead `age` days into its track, given that it is still in nurture on day 0: its track
   // is drawn from day -age until it ends on day 0 or later (rejection sampling of that
   // conditional law). A lead older than the track has finished it and stays, dormant; one
@@ -1279,22 +1299,22 @@ void FunnelModel::seed_nurture(Replication& r, std::size_t source, Lead lead, do
   // engagement, a recycled one with none.
   const auto kind = static_cast<std::size_t>(takes);
   ++r.stage_start[scenario_.nurture.stage];
-  LeadProfile& p = r.profiles[lead.profile - 1];
   if (!has_track_[kind] || age >= track_plans_[kind].end_days) return;
-  const double q = engagement_[p.persona * segment_count_ + lead.segment];
+  const TrackOdds& odds =
+      track_odds_[kind * engagement_.size() + p.persona * segment_count_ + lead.segment];
   const double engagement = takes == NurtureTrack::Takes::New ? p.engagement : 0.0;
   engine::RandomStream own = engine::RandomStream::from_word(rng());
   p.nurture_entries = 1;
   for (int attempt = 0; attempt < MAX_REJECTION_TRIES; ++attempt) {
     const TrackOutcome outcome =
-        follow_track(track_plans_[kind], q, p.fit, engagement, -age, -age, own);
+        follow_track(track_plans_[kind], odds, p.fit, engagement, -age, -age, own);
     if (outcome.time >= 0.0) {
       leave_nurture(r, source, lead, p, outcome);
       return;
     }
   }
   const TrackOutcome outcome =
-      follow_track(track_plans_[kind], q, p.fit, engagement, 0.0, 0.0, own);
+      follow_track(track_plans_[kind], odds, p.fit, engagement, 0.0, 0.0, own);
   leave_nurture(r, source, lead, p, outcome);
 }
 

@@ -128,6 +128,8 @@ class FunnelModel {
   void draw_probabilities(Replication& r) const;
   void generate_inquiries(Replication& r) const;
   void seed_initial_funnel(Replication& r) const;
+  /// The starting funnel's cohorts in the nurture stage (independent of the rep pools).
+  void seed_nurture_cohorts(Replication& r) const;
   void flow(Replication& r) const;
   /// Sends `lead` from stage `from` into `stage` at lead.time (dropped past the horizon).
   void push(Replication& r, std::size_t from, std::size_t stage, std::size_t source,
@@ -147,8 +149,9 @@ class FunnelModel {
                      const TrackOutcome& outcome) const;
   /// A lead becomes an MQL by its score at lead.time: counts its first time-to-MQL.
   void count_mql(Replication& r, LeadProfile& profile, double at) const;
-  /// Lead `lead` of the starting funnel, `age` days into the nurture track for `takes`.
-  void seed_nurture(Replication& r, std::size_t source, Lead lead, double age,
+  /// Lead `lead` (profile `profile`, not kept yet) of the starting funnel, `age` days into
+  /// the nurture track for `takes`.
+  void seed_nurture(Replication& r, std::size_t source, Lead lead, LeadProfile& profile, double age,
                     NurtureTrack::Takes takes, engine::RandomStream& rng) const;
   /// Whether a run keeps what its new inquiries left (the twin without capacity limits), or
   /// restores it instead of generating them again (the run with limits after the twin).

@@ -83,7 +83,7 @@ TEST(ScenarioLoader, DefaultScenarioLoadsWithTheDocumentedStructure) {
   EXPECT_NEAR(s.leads.resolved(2, 0).fit_score->mean(), 25.0, 1e-9);  // webinars: the base
   EXPECT_NEAR(transition(s, "opportunity", "won").delay.mean(), 66.0, 1e-9);
   EXPECT_EQ(s.volume_shock.sigma, 0.08);
-  EXPECT_EQ(s.initial_funnel.size(), 6u);
+  EXPECT_EQ(s.initial_funnel.size(), 7u);
   EXPECT_EQ(s.seed, 20270101u);
   // The revenue team of the domain notes: 10 SDRs plus 2 hires in February, 8 AEs.
   ASSERT_EQ(s.capacity.pools.size(), 2u);
