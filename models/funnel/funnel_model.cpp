@@ -750,16 +750,10 @@ void FunnelModel::seed_nurture_cohorts(Replication& r) const {
     const InitialCohort& cohort = sc.initial_funnel[c];
     if (cohort.stage != sc.nurture.stage) continue;
     engine::RandomStream rng = make_stream(r.seed, r.replication, FunnelStream::INITIAL, c);
-    const auto takes = cohort.track.value_or(NurtureTrack::Takes::Recycled);
     for (std::uint64_t i = 0; i < cohort.count; ++i) {
       const std::size_t s = cohort.source ? *cohort.source : source_share_(rng);
       const std::size_t g = cohort.segment ? *cohort.segment : segment_mix_[s](rng);
-      const double age =
-          cohort.age_min_days + rng.uniform01() * (cohort.age_max_days - cohort.age_min_days);
-      // The profile is kept only if the lead leaves nurture for a stage that reads it.
-      LeadProfile profile = draw_profile(r, s, g, -age);
-      seed_nurture(r, s, Lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0}, profile, age, takes,
-                   rng);
+      seed_nurture(r, s, g, cohort, rng);
     }
   }
 }
@@ -1289,33 +1283,39 @@ void FunnelModel::leave_nurture(Replication& r, std::size_t source, Lead lead, L
   }
 }
 
-void FunnelModel::seed_nurture(Replication& r, std::size_t source, Lead lead, LeadProfile& p,
-                               double age, NurtureTrack::Takes takes,
-                               engine::RandomStream& rng) const {
-  // A lead `age` days into its track, given that it is still in nurture on day 0: its track
-  // is drawn from day -age until it ends on day 0 or later (rejection sampling of that
-  // conditional law). A lead older than the track has finished it and stays, dormant; one
-  // that keeps failing starts the track afresh on day 0. A new lead starts with its initial
-  // engagement, a recycled one with none.
+void FunnelModel::seed_nurture(Replication& r, std::size_t source, std::size_t segment,
+                               const InitialCohort& cohort, engine::RandomStream& rng) const {
+  // The pool on day 0 of a steady inflow over the cohort's window: a lead entered its track
+  // `age` days ago, age uniform in the window, and is in the pool only if it is still in
+  // nurture on day 0. Rejection sampling draws exactly that: a new age and a new lead until
+  // its track (from day -age) ends on day 0 or later, so old leads and leads that return
+  // quickly are as rare as in a real pool. A lead older than its track has finished it and
+  // stays, dormant. One that keeps failing starts the track afresh on day 0. A new lead
+  // starts with its initial engagement, a recycled one with none.
+  const auto takes = cohort.track.value_or(NurtureTrack::Takes::Recycled);
   const auto kind = static_cast<std::size_t>(takes);
+  const TrackPlan& plan = track_plans_[kind];
   ++r.stage_start[scenario_.nurture.stage];
-  if (!has_track_[kind] || age >= track_plans_[kind].end_days) return;
-  const TrackOdds& odds =
-      track_odds_[kind * engagement_.size() + p.persona * segment_count_ + lead.segment];
-  const double engagement = takes == NurtureTrack::Takes::New ? p.engagement : 0.0;
-  engine::RandomStream own = engine::RandomStream::from_word(rng());
-  p.nurture_entries = 1;
-  for (int attempt = 0; attempt < MAX_REJECTION_TRIES; ++attempt) {
-    const TrackOutcome outcome =
-        follow_track(track_plans_[kind], odds, p.fit, engagement, -age, -age, own);
-    if (outcome.time >= 0.0) {
-      leave_nurture(r, source, lead, p, outcome);
+  for (int attempt = 0; attempt <= MAX_REJECTION_TRIES; ++attempt) {
+    const bool last = attempt == MAX_REJECTION_TRIES;
+    const double age =
+        last ? 0.0
+             : cohort.age_min_days + rng.uniform01() * (cohort.age_max_days - cohort.age_min_days);
+    // The profile is kept only if the lead leaves nurture for a stage that reads it.
+    LeadProfile p = draw_profile(r, source, segment, -age);
+    if (!has_track_[kind] || age >= plan.end_days) return;  // dormant
+    const TrackOdds& odds =
+        track_odds_[kind * engagement_.size() + p.persona * segment_count_ + segment];
+    const double engagement = takes == NurtureTrack::Takes::New ? p.engagement : 0.0;
+    engine::RandomStream own = engine::RandomStream::from_word(p.key);
+    p.nurture_entries = 1;
+    const TrackOutcome outcome = follow_track(plan, odds, p.fit, engagement, -age, -age, own);
+    if (outcome.time >= 0.0 || last) {
+      leave_nurture(r, source, Lead{-age, -1.0f, static_cast<std::uint16_t>(segment), 0}, p,
+                    outcome);
       return;
     }
   }
-  const TrackOutcome outcome =
-      follow_track(track_plans_[kind], odds, p.fit, engagement, 0.0, 0.0, own);
-  leave_nurture(r, source, lead, p, outcome);
 }
 
 void FunnelModel::release_if_leaving(Replication& r, Lead& lead, std::size_t to) const {

@@ -149,10 +149,9 @@ class FunnelModel {
                      const TrackOutcome& outcome) const;
   /// A lead becomes an MQL by its score at lead.time: counts its first time-to-MQL.
   void count_mql(Replication& r, LeadProfile& profile, double at) const;
-  /// Lead `lead` (profile `profile`, not kept yet) of the starting funnel, `age` days into
-  /// the nurture track for `takes`.
-  void seed_nurture(Replication& r, std::size_t source, Lead lead, LeadProfile& profile, double age,
-                    NurtureTrack::Takes takes, engine::RandomStream& rng) const;
+  /// One lead of a starting-funnel cohort in the nurture stage, of `source` and `segment`.
+  void seed_nurture(Replication& r, std::size_t source, std::size_t segment,
+                    const InitialCohort& cohort, engine::RandomStream& rng) const;
   /// Whether a run keeps what its new inquiries left (the twin without capacity limits), or
   /// restores it instead of generating them again (the run with limits after the twin).
   struct Upstream {
