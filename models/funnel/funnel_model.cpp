@@ -115,7 +115,8 @@ struct FunnelModel::Replication {
   std::vector<std::vector<float>> time_to_mql;  ///< [month]: days from inquiry to first MQL
   bool unlimited = false;
 
-  /// What generate_inquiries left, kept from the twin for the run with capacity limits.
+  /// What the new inquiries and the starting nurture pool left, kept from the twin for the
+  /// run with capacity limits.
   struct {
     std::vector<std::vector<Lead>> pending;
     std::vector<LeadProfile> profiles;
@@ -124,6 +125,22 @@ struct FunnelModel::Replication {
     std::vector<std::vector<float>> time_to_mql;
     std::vector<engine::RandomStream> attributes, delays, conversion;
   } upstream;
+
+  /// Calls f(live field, its kept copy in `upstream`) for each field of that state.
+  template <class F>
+  void each_upstream(F&& f) {
+    f(pending, upstream.pending);
+    f(profiles, upstream.profiles);
+    f(entries, upstream.entries);
+    f(stage_out, upstream.stage_out);
+    f(left, upstream.left);
+    f(stage_start, upstream.stage_start);
+    f(nurture_counts, upstream.nurture_counts);
+    f(time_to_mql, upstream.time_to_mql);
+    f(attributes, upstream.attributes);
+    f(delays, upstream.delays);
+    f(conversion, upstream.conversion);
+  }
 };
 
 FunnelModel::FunnelModel(Scenario scenario)
@@ -389,13 +406,13 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
   // The counterfactual for conversions_lost: the same replication without capacity limits.
   r.twin_qualified.assign(pools * months, 0);
   if (pools > 0 && scenario_.capacity.report_lost_conversions) {
-    simulate_once(r, true, Upstream::Reuse::Keep);
+    simulate_once(r, true, Reuse::Keep);
     for (std::size_t p = 0; p < pools; ++p)
       for (std::size_t m = 0; m < months; ++m)
         r.twin_qualified[p * months + m] = r.queues[p].monthly().qualified[m];
-    simulate_once(r, false, Upstream::Reuse::Restore);
+    simulate_once(r, false, Reuse::Restore);
   } else {
-    simulate_once(r, false, Upstream::Reuse::None);
+    simulate_once(r, false, Reuse::None);
   }
 
   const std::size_t metrics = metric_names_.size();
@@ -442,7 +459,7 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
   if (pools > 0) write_capacity_metrics(r, out);
 }
 
-void FunnelModel::simulate_once(Replication& r, bool unlimited, Upstream::Reuse reuse) const {
+void FunnelModel::simulate_once(Replication& r, bool unlimited, Reuse reuse) const {
   const std::size_t months = period_count();
   const std::size_t stages = scenario_.stages.size();
   const std::size_t sources = scenario_.sources.size();
@@ -495,34 +512,12 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited, Upstream::Reuse 
   // New inquiries and the starting nurture pool come first: nothing they do depends on the
   // rep pools, so the twin's can be kept and reused by the run with capacity limits (they
   // are most of the work once every inquiry is scored).
-  if (reuse == Upstream::Reuse::Restore) {
-    r.pending = r.upstream.pending;
-    r.profiles = r.upstream.profiles;
-    r.entries = r.upstream.entries;
-    r.stage_out = r.upstream.stage_out;
-    r.left = r.upstream.left;
-    r.nurture_counts = r.upstream.nurture_counts;
-    r.time_to_mql = r.upstream.time_to_mql;
-    r.stage_start = r.upstream.stage_start;
-    r.attributes = r.upstream.attributes;
-    r.delays = r.upstream.delays;
-    r.conversion = r.upstream.conversion;
+  if (reuse == Reuse::Restore) {
+    r.each_upstream([](auto& live, const auto& kept) { live = kept; });
   } else {
     generate_inquiries(r);
     seed_nurture_cohorts(r);
-    if (reuse == Upstream::Reuse::Keep) {
-      r.upstream.pending = r.pending;
-      r.upstream.profiles = r.profiles;
-      r.upstream.entries = r.entries;
-      r.upstream.stage_out = r.stage_out;
-      r.upstream.left = r.left;
-      r.upstream.nurture_counts = r.nurture_counts;
-      r.upstream.time_to_mql = r.time_to_mql;
-      r.upstream.stage_start = r.stage_start;
-      r.upstream.attributes = r.attributes;
-      r.upstream.delays = r.delays;
-      r.upstream.conversion = r.conversion;
-    }
+    if (reuse == Reuse::Keep) r.each_upstream([](const auto& live, auto& kept) { kept = live; });
   }
   reset_pools(r, unlimited);
   seed_initial_funnel(r);

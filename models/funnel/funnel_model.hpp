@@ -154,10 +154,8 @@ class FunnelModel {
                     const InitialCohort& cohort, engine::RandomStream& rng) const;
   /// Whether a run keeps what its new inquiries left (the twin without capacity limits), or
   /// restores it instead of generating them again (the run with limits after the twin).
-  struct Upstream {
-    enum class Reuse { None, Keep, Restore };
-  };
-  void simulate_once(Replication& r, bool unlimited, Upstream::Reuse reuse) const;
+  enum class Reuse { None, Keep, Restore };
+  void simulate_once(Replication& r, bool unlimited, Reuse reuse) const;
   void reset_pools(Replication& r, bool unlimited) const;
   void join_pool(Replication& r, std::size_t pool, std::size_t stage, std::size_t source,
                  const Lead& lead, double arrived, int arrival_month) const;

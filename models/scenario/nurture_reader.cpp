@@ -189,27 +189,10 @@ bool read_engagement(const YamlCursor& at, const LeadAttributes& leads, const Sc
   return true;
 }
 
-// A stage reference of `nurture`; `entry_rule` says why it cannot be the entry stage.
-std::optional<std::size_t> read_stage(const YamlCursor& at, const ScenarioIds& ids,
-                                      const StageTable& stages, const std::string& entry_rule) {
-  const auto id = at.id();
-  if (!id) return std::nullopt;
-  const auto index = ids.stages.index_of(*id);
-  if (!index) {
-    if (ids.stages.known) at.error("unknown stage" + suggestion_text(*id, ids.stages.ids));
-    return std::nullopt;
-  }
-  if (stages.entry == index) {
-    at.error("cannot be the entry stage: " + entry_rule);
-    return std::nullopt;
-  }
-  return index;
-}
-
 // The nurture stage: leads leave it by the tracks, so it has no transitions of its own.
 std::optional<std::size_t> read_nurture_stage(const YamlCursor& at, const ScenarioIds& ids,
                                               const StageTable& stages) {
-  const auto index = read_stage(
+  const auto index = read_individual_stage(
       at, ids, stages, "inquiries scored below the threshold go from it to the nurture stage");
   if (!index || *index >= stages.sites.size()) return index;
   const auto& transitions = stages.sites[*index].transitions;
@@ -229,7 +212,8 @@ std::optional<std::size_t> read_nurture_stage(const YamlCursor& at, const Scenar
 std::optional<std::size_t> read_destination(const YamlCursor& at, const ScenarioIds& ids,
                                             const StageTable& stages,
                                             std::optional<std::size_t> nurture_stage) {
-  const auto index = read_stage(at, ids, stages, "its leads are counts, not individual leads");
+  const auto index =
+      read_individual_stage(at, ids, stages, "its leads are counts, not individual leads");
   if (index && index == nurture_stage) {
     at.error("cannot be the nurture stage itself: leads leave the nurture stage for it");
     return std::nullopt;

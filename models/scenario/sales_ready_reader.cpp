@@ -138,23 +138,6 @@ void read_slip(const YamlCursor& at, LeadAttributes& leads) {
       leads.slip_months = *months;
 }
 
-// A stage reference of `sales_ready` (not the entry stage, whose leads are counts).
-std::optional<std::size_t> read_stage(const YamlCursor& at, const ScenarioIds& ids,
-                                      const StageTable& stages) {
-  const auto id = at.id();
-  if (!id) return std::nullopt;
-  const auto index = ids.stages.index_of(*id);
-  if (!index) {
-    if (ids.stages.known) at.error("unknown stage" + suggestion_text(*id, ids.stages.ids));
-    return std::nullopt;
-  }
-  if (stages.entry == index) {
-    at.error("cannot be the entry stage: its leads are counts, not individual leads");
-    return std::nullopt;
-  }
-  return index;
-}
-
 void read_rules(const YamlCursor& at, const LeadAttributes& leads, SalesReady& ready) {
   const auto map = MapCursor::open(at, {"min_score", "personas", "need_required", "budget_required",
                                         "authority_required", "timeline_within_months"});
@@ -205,6 +188,23 @@ void read_rules(const YamlCursor& at, const LeadAttributes& leads, SalesReady& r
 }
 
 }  // namespace
+
+std::optional<std::size_t> read_individual_stage(const YamlCursor& at, const ScenarioIds& ids,
+                                                 const StageTable& stages,
+                                                 const std::string& entry_rule) {
+  const auto id = at.id();
+  if (!id) return std::nullopt;
+  const auto index = ids.stages.index_of(*id);
+  if (!index) {
+    if (ids.stages.known) at.error("unknown stage" + suggestion_text(*id, ids.stages.ids));
+    return std::nullopt;
+  }
+  if (stages.entry == index) {
+    at.error("cannot be the entry stage: " + entry_rule);
+    return std::nullopt;
+  }
+  return index;
+}
 
 bool needs_attribute(const YamlCursor& at, bool defined, const char* what) {
   if (!defined)
@@ -260,9 +260,9 @@ SalesReady read_sales_ready(const MapCursor& root, const LeadAttributes& leads,
   constexpr std::size_t NONE = static_cast<std::size_t>(-1);
   std::size_t stage = NONE, accept_to = NONE;
   if (const auto stage_at = map->require("stage"))
-    stage = read_stage(*stage_at, ids, stages).value_or(NONE);
+    stage = read_individual_stage(*stage_at, ids, stages).value_or(NONE);
   if (const auto accept_at = map->require("accept_to")) {
-    accept_to = read_stage(*accept_at, ids, stages).value_or(NONE);
+    accept_to = read_individual_stage(*accept_at, ids, stages).value_or(NONE);
     if (stage != NONE && accept_to != NONE && stage < stages.stages.size()) {
       bool found = false;
       std::vector<std::string> targets;
@@ -281,7 +281,7 @@ SalesReady read_sales_ready(const MapCursor& root, const LeadAttributes& leads,
   }
   if (const auto rules_at = map->require("rules")) read_rules(*rules_at, leads, ready);
   if (const auto recycle_at = map->get("recycle_to"))
-    ready.recycle_to = read_stage(*recycle_at, ids, stages);
+    ready.recycle_to = read_individual_stage(*recycle_at, ids, stages);
   if (const auto cooldown_at = map->get("cooldown_days"))
     ready.cooldown_days = cooldown_at->number(between(0.0, MAX_COOLDOWN_DAYS)).value_or(0.0);
   if (const auto max_at = map->get("max_recycles")) {
@@ -292,7 +292,7 @@ SalesReady read_sales_ready(const MapCursor& root, const LeadAttributes& leads,
     ready.max_recycles = 1;
   }
   if (const auto exhausted_at = map->get("exhausted_to"))
-    ready.exhausted_to = read_stage(*exhausted_at, ids, stages);
+    ready.exhausted_to = read_individual_stage(*exhausted_at, ids, stages);
   if (stage != NONE && accept_to != NONE) {
     ready.defined = true;
     ready.stage = stage;

@@ -1,12 +1,23 @@
 // Reads the `leads` (attributes) and `sales_ready` (criteria) sections.
 #pragma once
 
+#include <cstddef>
+#include <optional>
+#include <string>
+
 #include "models/scenario/map_cursor.hpp"
 #include "models/scenario/sales_ready.hpp"
 #include "models/scenario/scenario_ids.hpp"
 #include "models/scenario/stage_reader.hpp"
 
 namespace funnelsim::models {
+
+/// A stage reference that must name a stage of individual leads: a declared stage (unknown
+/// ones are reported with the nearest suggested) other than the entry stage, whose leads are
+/// counts (reported with `entry_rule` as the reason).
+std::optional<std::size_t> read_individual_stage(
+    const YamlCursor& at, const ScenarioIds& ids, const StageTable& stages,
+    const std::string& entry_rule = "its leads are counts, not individual leads");
 
 /// A key that refers to a lead attribute `leads.<what>`: reports it at `at` when the
 /// scenario's `leads` section does not define that attribute. Returns `defined`.
