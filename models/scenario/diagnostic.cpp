@@ -11,12 +11,25 @@ namespace {
 
 constexpr const char* OVERRIDE_FILE = "--set";
 
-// The file label the count line names: the scenario file, unless every problem came from
-// the command line.
+// The file labels the count line names: the scenario files with problems (several when the
+// scenario extends others), in the order their problems are listed, unless every problem
+// came from the command line.
 std::string what_file(const std::vector<Diagnostic>& diagnostics) {
-  for (const Diagnostic& d : diagnostics)
-    if (d.file != OVERRIDE_FILE) return d.file;
-  return diagnostics.empty() ? std::string("scenario") : std::string("--set overrides");
+  std::vector<const std::string*> files;
+  for (const Diagnostic& d : diagnostics) {
+    if (d.file == OVERRIDE_FILE) continue;
+    bool listed = false;
+    for (const std::string* f : files) listed = listed || *f == d.file;
+    if (!listed) files.push_back(&d.file);
+  }
+  if (files.empty())
+    return diagnostics.empty() ? std::string("scenario") : std::string("--set overrides");
+  std::string text;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (i > 0) text += i + 1 == files.size() ? " and " : ", ";
+    text += *files[i];
+  }
+  return text;
 }
 
 std::string what_text(const std::vector<Diagnostic>& diagnostics) {

@@ -8,7 +8,9 @@
 namespace funnelsim::models {
 
 struct Diagnostic {
-  std::string file;      ///< path, "<default>", or "--set" for a command-line override
+  /// The file that holds the problem: a path, "<default>", or "--set" for a command-line
+  /// override. For a scenario that extends others, the base file that holds the bad key.
+  std::string file;
   int line = 0;          ///< 1-based; 0 when unknown (e.g. a missing key's parent is used instead)
   int column = 0;        ///< 1-based
   std::string key_path;  ///< dotted, e.g. "stages.mql.transitions.sal.probability"

@@ -4,8 +4,36 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <utility>
 
 namespace funnelsim::models {
+
+void DiagnosticSink::report(int line, int column, std::string key_path, std::string value,
+                            std::string rule) {
+  const std::string* file = nullptr;
+  if (!key_files_.empty()) {
+    const auto key = key_files_.find(key_path);
+    if (key != key_files_.end() && key->second.line == line && key->second.column == column)
+      file = key->second.file;
+  }
+  report_in(file, line, column, std::move(key_path), std::move(value), std::move(rule));
+}
+
+void DiagnosticSink::report_in(const std::string* file, int line, int column, std::string key_path,
+                               std::string value, std::string rule) {
+  diagnostics_.push_back(Diagnostic{file ? *file : file_,
+                                    line,
+                                    column,
+                                    std::move(key_path),
+                                    std::move(value),
+                                    std::move(rule),
+                                    {}});
+}
+
+void DiagnosticSink::note_key(const std::string& key_path, int line, int column,
+                              const std::string* file) {
+  if (file && *file != file_) key_files_[key_path] = KeyPosition{line, column, file};
+}
 
 std::string format_number(double value) {
   if (std::isnan(value)) return "nan";

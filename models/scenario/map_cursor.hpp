@@ -44,6 +44,9 @@ class MapCursor {
     int line = 0;
     int column = 0;
     YamlCursor value;
+    /// The file the key was read from (nullptr: the sink's file). DiagnosticSink::report()
+    /// at the key's position and the entry's path finds it by itself.
+    const std::string* file = nullptr;
   };
 
   /// Every accepted entry (first occurrence of each key) in file order.

@@ -87,19 +87,28 @@ std::optional<double> parse_number(std::string_view text) {
   return value;
 }
 
+YamlCursor::YamlCursor(const YamlNode& node, std::string path, DiagnosticSink& sink,
+                       const std::string* file, int line, int column)
+    : node_(&node),
+      path_(std::move(path)),
+      sink_(&sink),
+      file_(file),
+      line_(line),
+      column_(column) {}
+
 YamlCursor::YamlCursor(const YamlNode& node, std::string path, DiagnosticSink& sink, int line,
                        int column)
-    : node_(&node), path_(std::move(path)), sink_(&sink), line_(line), column_(column) {}
+    : YamlCursor(node, std::move(path), sink, node.file, line, column) {}
 
 YamlCursor::YamlCursor(const YamlNode& node, std::string path, DiagnosticSink& sink)
-    : YamlCursor(node, std::move(path), sink, node.line, node.column) {}
+    : YamlCursor(node, std::move(path), sink, node.file, node.line, node.column) {}
 
 void YamlCursor::error(std::string rule) const {
-  sink_->report(line_, column_, path_, node_->text(), std::move(rule));
+  sink_->report_in(file_, line_, column_, path_, node_->text(), std::move(rule));
 }
 
 void YamlCursor::error(std::string key_path, std::string value, std::string rule) const {
-  sink_->report(line_, column_, std::move(key_path), std::move(value), std::move(rule));
+  sink_->report_in(file_, line_, column_, std::move(key_path), std::move(value), std::move(rule));
 }
 
 void YamlCursor::wrong_type(std::string_view expected) const {
@@ -228,7 +237,7 @@ YamlCursor YamlCursor::child(const YamlNode::Entry& entry) const {
   const std::string path = join_path(path_, entry.key.scalar);
   // A key with no value is reported at the key: yaml-cpp places the null at the next token.
   if (entry.value.is_null() || entry.value.line == 0)
-    return YamlCursor(entry.value, path, *sink_, entry.key.line, entry.key.column);
+    return YamlCursor(entry.value, path, *sink_, entry.key.file, entry.key.line, entry.key.column);
   return YamlCursor(entry.value, path, *sink_);
 }
 

@@ -33,17 +33,26 @@ NumberRange above(double min);  ///< strictly greater
 NumberRange above_at_most(double min, double max);
 
 /// A node, its dotted key path and the sink its problems go to. Every reader reports what it
-/// finds wrong and returns nullopt, so callers continue and collect further problems.
+/// finds wrong and returns nullopt, so callers continue and collect further problems. Problems
+/// are reported in the file the position belongs to (the node's, unless given), so in a
+/// scenario that extends another each one names the file that holds the bad key.
 class YamlCursor {
  public:
   /// `line`/`column` override the node's own position: used for null values, whose yaml-cpp
-  /// mark points at the next token rather than at the key that has no value.
+  /// mark points at the next token rather than at the key that has no value. The position is
+  /// taken to be in the node's file.
   YamlCursor(const YamlNode& node, std::string path, DiagnosticSink& sink, int line, int column);
+  /// As above, with the file of the position given too (the key's file, for a value set by a
+  /// command-line override under a key read from a file).
+  YamlCursor(const YamlNode& node, std::string path, DiagnosticSink& sink, const std::string* file,
+             int line, int column);
   YamlCursor(const YamlNode& node, std::string path, DiagnosticSink& sink);
 
   const YamlNode& node() const { return *node_; }
   const std::string& path() const { return path_; }
   DiagnosticSink& sink() const { return *sink_; }
+  /// The label of the file line() and column() are in; nullptr: the sink's file.
+  const std::string* file() const { return file_; }
   int line() const { return line_; }
   int column() const { return column_; }
 
@@ -75,6 +84,7 @@ class YamlCursor {
   const YamlNode* node_;
   std::string path_;
   DiagnosticSink* sink_;
+  const std::string* file_;
   int line_;
   int column_;
 };

@@ -11,10 +11,10 @@
 
 namespace funnelsim::models {
 
-/// One YAML node with the 1-based position where it was written (0 for nodes that came from
-/// a command-line override or were created by one). Maps keep every entry in file order,
-/// duplicates included, so the validator can report a repeated key instead of yaml-cpp
-/// silently picking one.
+/// One YAML node with the file and 1-based position where it was written (position 0 and no
+/// file for nodes that came from a command-line override or were created by one). Maps keep
+/// every entry in file order, duplicates included, so the validator can report a repeated key
+/// instead of yaml-cpp silently picking one.
 struct YamlNode {
   enum class Kind { Null, Scalar, Sequence, Map };
   struct Entry;
@@ -23,6 +23,11 @@ struct YamlNode {
   std::string scalar;  ///< Scalar: the text as written, quotes removed
   int line = 0;
   int column = 0;
+  /// The label of the file the node was read from, for diagnostics: a scenario that extends
+  /// another mixes nodes of several files. The string belongs to the loader (ScenarioFiles),
+  /// which outlives the tree. nullptr: an override's node, or a parse given no file; its
+  /// problems are reported under the DiagnosticSink's file.
+  const std::string* file = nullptr;
   std::vector<YamlNode> items;  ///< Sequence
   std::vector<Entry> entries;   ///< Map
 
@@ -45,12 +50,19 @@ struct YamlNode::Entry {
   YamlNode value;
 };
 
-/// Parses `text` into a tree. Malformed YAML becomes one diagnostic at the parser's position
-/// (reported to `sink`) and the result is empty.
-std::optional<YamlNode> parse_yaml(std::string_view text, DiagnosticSink& sink);
+/// Parses `text` into a tree whose nodes all name `file` (nullptr: the sink's file). Malformed
+/// YAML becomes one diagnostic at the parser's position in `file` (reported to `sink`) and the
+/// result is empty.
+std::optional<YamlNode> parse_yaml(std::string_view text, DiagnosticSink& sink,
+                                   const std::string* file = nullptr);
 
 /// Parses an override's VALUE. Positions are zeroed (an override has no place in the file).
 /// Throws nothing; a malformed value yields nullopt and `error` holds yaml-cpp's message.
 std::optional<YamlNode> parse_yaml_value(std::string_view text, std::string& error);
+
+/// `node` written back as block-style YAML (short lists and maps of plain values in flow
+/// style), without comments. Parsing the result gives the same tree apart from positions and
+/// files: a string that YAML would read as null (`~`, `null`, empty) is quoted.
+std::string emit_yaml(const YamlNode& node);
 
 }  // namespace funnelsim::models
