@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/scenario/capacity.hpp"
+#include "models/scenario/compensation.hpp"
 #include "models/scenario/distribution_spec.hpp"
 #include "models/scenario/nurture.hpp"
 #include "models/scenario/sales_ready.hpp"
@@ -113,6 +114,7 @@ struct Scenario {
   SalesReady sales_ready;                   ///< criteria at acceptance (none unless set)
   Scoring scoring;                          ///< lead scoring (none unless set)
   Nurture nurture;                          ///< nurture stage and tracks (none unless set)
+  Compensation compensation;                ///< SDR and AE pay plans (none unless set)
   std::optional<std::uint64_t> seed;        ///< `run.seed`, if the file sets it
   std::optional<std::size_t> replications;  ///< `run.replications`, if the file sets it
 

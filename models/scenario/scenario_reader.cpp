@@ -5,6 +5,7 @@
 
 #include "models/scenario/calendar_reader.hpp"
 #include "models/scenario/capacity_reader.hpp"
+#include "models/scenario/compensation_reader.hpp"
 #include "models/scenario/distribution_reader.hpp"
 #include "models/scenario/key_suggestion.hpp"
 #include "models/scenario/map_cursor.hpp"
@@ -163,9 +164,10 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
         "stages, ...");
     return scenario;
   }
-  const auto map = MapCursor::open(
-      root_at, {"name", "description", "run", "calendar", "segments", "sources", "shocks", "stages",
-                "initial_funnel", "capacity", "leads", "sales_ready", "scoring", "nurture"});
+  const auto map =
+      MapCursor::open(root_at, {"name", "description", "run", "calendar", "segments", "sources",
+                                "shocks", "stages", "initial_funnel", "capacity", "leads",
+                                "sales_ready", "scoring", "nurture", "compensation"});
   if (const auto name_at = map->require("name")) scenario.name = name_at->string().value_or("");
   if (const auto description_at = map->get("description")) {
     if (description_at->node().is_scalar())
@@ -189,6 +191,7 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   scenario.sales_ready = read_sales_ready(*map, scenario.leads, ids, table);
   scenario.scoring = read_scoring(*map, scenario.leads, ids, table);
   scenario.nurture = read_nurture(*map, scenario.scoring, ids, table);
+  scenario.compensation = read_compensation(*map, scenario.capacity, ids, table);
   for (const TrackSite& site : track_sites) {
     const std::size_t stage = scenario.initial_funnel[site.cohort].stage;
     if (!map->get("nurture"))
