@@ -24,6 +24,7 @@ struct Forecast {
   std::vector<std::string> total_labels;               ///< "2027-Q1", ..., "total"
   std::vector<std::vector<std::size_t>> total_groups;  ///< months summed into each label
   std::vector<engine::PeriodStats> totals;             ///< per metric, over total_labels
+  engine::ResultCube total_cube;  ///< [replication][total label][metric], by total_rules
   std::vector<engine::PeriodAggregation> total_rules;  ///< per metric: how months combine
   double seconds = 0.0;                                ///< wall time of the replications
 };

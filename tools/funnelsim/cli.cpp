@@ -45,15 +45,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "Simulate the scenario and print, per month, the P10 / P50 / P90 and mean of the leads "
       "entering each stage, pipeline created and bookings ($), with quarter and horizon totals.");
   add_scenario_options(*fc, forecast.scenario);
-  fc->add_option("-n,--replications", forecast.replications,
-                 "Number of replications (default: the scenario's run.replications, else 1000)")
-      ->type_name("N");
-  fc->add_option("-s,--seed", forecast.seed,
-                 "Random seed (default: the scenario's run.seed, else 20270101). The same seed "
-                 "gives bit-identical results for any thread count.")
-      ->type_name("S");
-  fc->add_option("-t,--threads", forecast.threads, "Threads (default 0: all cores)")
-      ->type_name("T");
+  add_run_options(*fc, forecast.run, "the scenario's run.replications, else 1000");
   fc->add_option("--json", forecast.json,
                  "Write monthly and total statistics as JSON "
                  "(format funnelsim.forecast 1.0, docs/output_formats.md)")
@@ -78,6 +70,128 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "volume.mql\n"
       "  funnelsim forecast my.yaml --seed 7 --hdf5 runs.h5 --quiet\n"
       "Exit codes: 0 ok, 1 failure while running or writing, 2 bad input (nothing written).");
+
+  CompareOptions compare;
+  CLI::App* cc = app.add_subcommand(
+      "compare",
+      "Run a base and a variant scenario on the same random numbers, replication by "
+      "replication, and report for every metric and month the change with a 90% interval, the "
+      "probability that the variant is higher, and how much pairing narrowed the interval.");
+  cc->add_option("base", compare.base_path, "Base scenario file (default: the embedded scenario)")
+      ->type_name("BASE");
+  cc->add_option("variant", compare.variant_path,
+                 "Variant scenario file (often a few lines that `extends` the base). Default: "
+                 "the base with the --set overrides")
+      ->type_name("VARIANT");
+  cc->add_option("--set", compare.sets,
+                 "Override one value of the VARIANT by its dotted key path; repeatable "
+                 "(see `forecast --help`)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  add_run_options(*cc, compare.run, "the base's run.replications, else 1000");
+  cc->add_option("--json", compare.json,
+                 "Write base, variant and difference statistics of every metric as JSON "
+                 "(format funnelsim.comparison 1.0, docs/output_formats.md)")
+      ->type_name("FILE");
+  cc->add_option("--csv", compare.csv, "Write the same as CSV, one row per metric and period")
+      ->type_name("FILE");
+  cc->add_option("--hdf5", compare.hdf5,
+                 "Write every replication's variant - base values as HDF5 (forecast layout)")
+      ->type_name("FILE");
+  cc->add_option("--metrics", compare.metrics,
+                 "Also print month-by-month difference tables of these metrics")
+      ->delimiter(',')
+      ->type_name("LIST");
+  cc->add_option("--top", compare.top, "Rows of the table of metrics that moved most")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cc->add_flag("-q,--quiet", compare.quiet, "Print nothing but errors");
+  cc->footer(
+      "Examples:\n"
+      "  funnelsim compare --set capacity.pools.sdr.headcount=12      # the default scenario, "
+      "two more SDRs\n"
+      "  funnelsim compare scenarios/default.yaml scenarios/examples/two_more_sdrs.yaml\n"
+      "  funnelsim compare my.yaml --set scoring.threshold=60 --metrics volume.mql,volume.sql "
+      "--json diff.json\n"
+      "Both runs use the base's seed and replication count. Exit codes: 0 ok, 1 failure while "
+      "running or writing, 2 bad input (nothing run or written).");
+
+  SweepOptions sweep;
+  CLI::App* sc = app.add_subcommand(
+      "sweep",
+      "Run the scenario over a grid of one or two settings, every point on the same random "
+      "numbers, and tabulate a metric at each point with its paired change from the first.");
+  add_scenario_options(*sc, sweep.scenario);
+  sc->add_option("--param", sweep.params,
+                 "KEY=V1,V2,... or KEY=FROM:TO:POINTS (ends included); KEY is a numeric "
+                 "setting's dotted path as for --set. Give one or two (a grid).")
+      ->type_name("KEY=VALUES")
+      ->required()
+      ->allow_extra_args(false);
+  sc->add_option("--metric", sweep.metrics, "Metric(s) to tabulate, e.g. volume.sql,bookings")
+      ->delimiter(',')
+      ->required()
+      ->type_name("LIST");
+  sc->add_option("--period", sweep.period,
+                 "Period shown in the table: a month (2027-03), a quarter (2027-Q1) or total; "
+                 "the files hold every period")
+      ->capture_default_str();
+  add_run_options(*sc, sweep.run,
+                  std::to_string(SweepOptions::DEFAULT_REPLICATIONS) +
+                      " per point; paired points need fewer than a forecast");
+  sc->add_option("--json", sweep.json,
+                 "Write every point's statistics (format funnelsim.sweep 1.0)")
+      ->type_name("FILE");
+  sc->add_option("--csv", sweep.csv, "Write one row per point, metric and period")
+      ->type_name("FILE");
+  sc->add_flag("-q,--quiet", sweep.quiet, "Print nothing but errors");
+  sc->footer(
+      "Examples:\n"
+      "  funnelsim sweep --param capacity.pools.sdr.headcount=8:14:7 --metric volume.sql\n"
+      "  funnelsim sweep --param scoring.threshold=40,45,50,55,60 --metric volume.mql,"
+      "sales_ready.accepted --period 2027-Q2\n"
+      "  funnelsim sweep my.yaml --param sources.webinars.monthly_volume=300:700:5 --param "
+      "capacity.pools.sdr.headcount=10,12 --metric volume.sql --json grid.json\n"
+      "Exit codes: 0 ok, 1 failure while running or writing, 2 bad input (nothing run).");
+
+  SensitivityOptions sensitivity;
+  CLI::App* tc = app.add_subcommand(
+      "sensitivity",
+      "Swing each lever of the scenario (volumes, probabilities, thresholds, headcounts, plan "
+      "settings) down and up, on the same random numbers, and rank the levers by their effect "
+      "on one metric: a tornado.");
+  add_scenario_options(*tc, sensitivity.scenario);
+  tc->add_option("--metric", sensitivity.metric, "The metric to explain, e.g. volume.sql")
+      ->required();
+  tc->add_option("--params", sensitivity.params,
+                 "Only these settings (dotted keys); default: every lever of the scenario "
+                 "(scenarios/README.md lists what counts as one)")
+      ->delimiter(',')
+      ->type_name("LIST");
+  tc->add_option("--swing", sensitivity.swing,
+                 "Relative swing each way, e.g. 20% or 0.2 (whole-number levers move at least "
+                 "1; probabilities stay in [0, 1])")
+      ->capture_default_str();
+  tc->add_option("--period", sensitivity.period, "A month (2027-03), a quarter (2027-Q1) or total")
+      ->capture_default_str();
+  add_run_options(*tc, sensitivity.run,
+                  std::to_string(SensitivityOptions::DEFAULT_REPLICATIONS) +
+                      " per run; 2 runs per lever plus the base");
+  tc->add_option("--json", sensitivity.json,
+                 "Write every lever's low / high effect (format funnelsim.sensitivity 1.0)")
+      ->type_name("FILE");
+  tc->add_option("--top", sensitivity.top, "Levers shown in the tornado")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  tc->add_flag("-q,--quiet", sensitivity.quiet, "Print nothing but errors");
+  tc->footer(
+      "Examples:\n"
+      "  funnelsim sensitivity --metric volume.sql\n"
+      "  funnelsim sensitivity --metric bookings --params "
+      "capacity.pools.ae.headcount,stages.opportunity.transitions.won.probability.rate\n"
+      "  funnelsim sensitivity my.yaml --metric sales_ready.accepted --swing 10% --period "
+      "2027-Q1 --json tornado.json\n"
+      "Exit codes: 0 ok, 1 failure while running or writing, 2 bad input (nothing run).");
 
   ScenarioInput validate;
   CLI::App* vc = app.add_subcommand(
@@ -122,6 +236,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   }
 
   if (fc->parsed()) return run_forecast_command(forecast, out, err);
+  if (cc->parsed()) return run_compare_command(compare, out, err);
+  if (sc->parsed()) return run_sweep_command(sweep, out, err);
+  if (tc->parsed()) return run_sensitivity_command(sensitivity, out, err);
   if (vc->parsed()) return run_validate_command(validate, out, err);
   if (bc->parsed()) return run_bench_command(bench, out, err);
   if (dc->parsed()) {

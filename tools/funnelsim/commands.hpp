@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "tools/funnelsim/run_options.hpp"
+
 namespace funnelsim::cli {
 
 /// Where the scenario comes from and how it is changed on the command line.
@@ -18,9 +20,7 @@ struct ScenarioInput {
 
 struct ForecastOptions {
   ScenarioInput scenario;
-  std::optional<std::size_t> replications;
-  std::optional<std::uint64_t> seed;
-  std::size_t threads = 0;
+  RunOptions run;
   std::string json, csv, hdf5;
   std::vector<std::string> metrics;  ///< restrict the terminal tables; empty = all
   bool quiet = false;
@@ -34,6 +34,45 @@ struct BenchOptions {
   int repeat = 3;
 };
 
+struct CompareOptions {
+  std::string base_path;          ///< empty: the embedded default scenario
+  std::string variant_path;       ///< empty: the base with `sets` applied
+  std::vector<std::string> sets;  ///< --set KEY=VALUE, applied to the variant
+  RunOptions run;
+  std::string json, csv, hdf5;
+  std::vector<std::string> metrics;  ///< monthly difference tables for these
+  std::size_t top = 15;              ///< rows of the "moved most" table
+  bool quiet = false;
+};
+
+struct SweepOptions {
+  static constexpr std::size_t DEFAULT_REPLICATIONS = 200;
+  ScenarioInput scenario;
+  std::vector<std::string> params;   ///< KEY=LIST or KEY=FROM:TO:POINTS, one or two
+  std::vector<std::string> metrics;  ///< at least one
+  std::string period = "total";
+  RunOptions run;
+  std::string json, csv;
+  bool quiet = false;
+};
+
+struct SensitivityOptions {
+  static constexpr std::size_t DEFAULT_REPLICATIONS = 100;
+  ScenarioInput scenario;
+  std::string metric;
+  std::vector<std::string> params;  ///< empty: every lever of the scenario
+  std::string swing = "20%";
+  std::string period = "total";
+  RunOptions run;
+  std::string json;
+  std::size_t top = 20;
+  bool quiet = false;
+};
+
+int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostream& err);
+int run_sensitivity_command(const SensitivityOptions& options, std::ostream& out,
+                            std::ostream& err);
+int run_compare_command(const CompareOptions& options, std::ostream& out, std::ostream& err);
 int run_forecast_command(const ForecastOptions& options, std::ostream& out, std::ostream& err);
 int run_validate_command(const ScenarioInput& input, std::ostream& out, std::ostream& err);
 int run_bench_command(const BenchOptions& options, std::ostream& out, std::ostream& err);

@@ -1,7 +1,7 @@
 // `funnelsim forecast` and `funnelsim validate`.
 #include <unistd.h>
 
-#include <filesystem>
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -14,71 +14,18 @@
 #include "models/funnel/funnel_model.hpp"
 #include "tools/funnelsim/cli.hpp"
 #include "tools/funnelsim/commands.hpp"
+#include "tools/funnelsim/run_options.hpp"
 #include "tools/funnelsim/scenario_input.hpp"
 #include "tools/funnelsim/terminal_report.hpp"
 
 namespace funnelsim::cli {
 
-namespace {
-
-/// Output paths are checked before anything runs, so a typo in a directory name costs no
-/// simulation time and never leaves a partial set of files.
-void check_output_path(const std::string& option, const std::string& path,
-                       std::set<std::string>& seen, std::vector<models::Diagnostic>& problems) {
-  if (path.empty()) return;
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  std::error_code ec;
-  const fs::path parent = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  if (!fs::is_directory(parent, ec))
-    problems.push_back(command_line_problem(
-        option, path, "the directory '" + parent.string() + "' does not exist"));
-  else if (::access(parent.c_str(), W_OK) != 0)
-    problems.push_back(command_line_problem(
-        option, path, "the directory '" + parent.string() + "' is not writable"));
-  if (fs::is_directory(p, ec))
-    problems.push_back(command_line_problem(option, path, "is a directory; give a file name"));
-  if (!seen.insert(fs::weakly_canonical(p, ec).string()).second)
-    problems.push_back(command_line_problem(option, path, "is also the path of another output"));
-}
-
-/// Refuses, before the run, a cube that would not fit in half of the machine's memory.
-void check_memory(std::size_t replications, std::size_t months, std::size_t metrics,
-                  std::vector<models::Diagnostic>& problems) {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page <= 0) return;
-  const double physical = static_cast<double>(pages) * static_cast<double>(page);
-  // The cube, plus the quarter/total cube and a column copy while summarising.
-  const double need = static_cast<double>(replications) * static_cast<double>(metrics) *
-                      static_cast<double>(months + months / 3 + 2) * 8.0;
-  if (need > 0.5 * physical)
-    problems.push_back(command_line_problem(
-        "--replications", std::to_string(replications),
-        "needs about " + std::to_string(static_cast<long long>(need / (1 << 20))) +
-            " MiB of results, more than half of this machine's " +
-            std::to_string(static_cast<long long>(physical / (1 << 20))) + " MiB"));
-}
-
-}  // namespace
-
 int run_forecast_command(const ForecastOptions& options, std::ostream& out, std::ostream& err) {
   std::vector<models::Diagnostic> problems;
   auto scenario = load_input(options.scenario, problems);
 
-  engine::RunConfig config;
-  config.threads = options.threads;
-  config.seed = options.seed                 ? *options.seed
-                : scenario && scenario->seed ? *scenario->seed
-                                             : config.seed;
-  config.replications = options.replications                 ? *options.replications
-                        : scenario && scenario->replications ? *scenario->replications
-                                                             : config.replications;
-  if (config.replications == 0 || config.replications > engine::RunConfig::MAX_REPLICATIONS)
-    problems.push_back(command_line_problem("--replications", std::to_string(config.replications),
-                                            "must be between 1 and 10,000,000"));
-  if (config.threads > 1024)
-    problems.push_back(command_line_problem("--threads", std::to_string(config.threads),
-                                            "must be between 0 (all cores) and 1024"));
+  const engine::RunConfig config =
+      resolve_run_config(options.run, scenario ? &*scenario : nullptr, problems);
   std::set<std::string> seen;
   check_output_path("--json", options.json, seen, problems);
   check_output_path("--csv", options.csv, seen, problems);

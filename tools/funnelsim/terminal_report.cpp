@@ -50,11 +50,15 @@ Unit unit_of(const std::string& metric) {
   return Unit::Count;
 }
 
+}  // namespace
+
 std::string format_share(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * x);
   return buf;
 }
+
+namespace {
 
 /// What each capacity metric means, by the part after `capacity.<pool>.` or `queue.<pool>.`.
 struct PoolMetricTitle {
@@ -81,7 +85,9 @@ constexpr PoolMetricTitle POOL_TITLES[] = {
     {"conversions_lost", "conversions lost against unlimited capacity (by arrival month)"},
 };
 
-std::string title_of(const models::Scenario& scenario, const std::string& metric) {
+}  // namespace
+
+std::string metric_title(const models::Scenario& scenario, const std::string& metric) {
   for (const auto& stage : scenario.stages)
     if (metric == "volume." + stage.id)
       return (stage.label.empty() ? stage.id : stage.label) + ": leads entering the stage";
@@ -128,6 +134,15 @@ std::string title_of(const models::Scenario& scenario, const std::string& metric
   return metric;
 }
 
+std::string format_value(const std::string& metric, double x) {
+  const Unit unit = unit_of(metric);
+  return unit == Unit::Dollars ? format_dollars(x)
+         : unit == Unit::Share ? format_share(x)
+                               : format_count(x);
+}
+
+namespace {
+
 void row(std::ostream& out, const std::string& label, const engine::PeriodStats& s, std::size_t i,
          Unit unit) {
   auto f = [&](double v) {
@@ -168,7 +183,7 @@ void print_forecast(std::ostream& out, const models::Scenario& scenario,
   for (std::size_t k = 0; k < names.size(); ++k) {
     if (!only.empty() && std::find(only.begin(), only.end(), names[k]) == only.end()) continue;
     const Unit unit = unit_of(names[k]);
-    out << '\n' << title_of(scenario, names[k]) << "  [" << names[k] << "]\n";
+    out << '\n' << metric_title(scenario, names[k]) << "  [" << names[k] << "]\n";
     std::snprintf(buf, sizeof buf, "  %-9s %11s %11s %11s %11s\n", "period", "mean", "P10", "P50",
                   "P90");
     out << buf;

@@ -19,6 +19,12 @@ void print_forecast(std::ostream& out, const models::Scenario& scenario,
 
 /// 1234567 -> "1,234,567"; below 100 one decimal is kept ("42.5").
 std::string format_count(double x);
+/// 0.123 -> "12.3%".
+std::string format_share(double x);
+/// A value of `metric` in its unit: dollars, a share, or a count.
+std::string format_value(const std::string& metric, double x);
+/// A metric's title for tables ("MQL: leads entering the stage"); the name if it has none.
+std::string metric_title(const models::Scenario& scenario, const std::string& metric);
 /// Dollars, compact: "$950", "$12.3k", "$4.56M", "$1.20B".
 std::string format_dollars(double x);
 
