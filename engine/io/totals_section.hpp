@@ -18,13 +18,15 @@ struct TotalsSection {
   std::vector<PeriodAggregation> rules;
 };
 
-/// "sum", "mean" or "last", as written in the JSON output.
+/// "sum", "mean", "last" or "ratio", as written in the JSON output.
 inline const char* aggregation_name(PeriodAggregation rule) {
   switch (rule) {
     case PeriodAggregation::Mean:
       return "mean";
     case PeriodAggregation::Last:
       return "last";
+    case PeriodAggregation::Ratio:
+      return "ratio";
     case PeriodAggregation::Sum:
       break;
   }

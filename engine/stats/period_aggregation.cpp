@@ -17,6 +17,19 @@ ResultCube aggregate_periods(const ResultCube& cube,
 ResultCube aggregate_periods(const ResultCube& cube,
                              const std::vector<std::vector<std::size_t>>& groups,
                              const std::vector<PeriodAggregation>& rules) {
+  return aggregate_periods(cube, groups, rules, {});
+}
+
+ResultCube aggregate_periods(const ResultCube& cube,
+                             const std::vector<std::vector<std::size_t>>& groups,
+                             const std::vector<PeriodAggregation>& rules,
+                             const std::vector<std::array<std::size_t, 2>>& ratio_of) {
+  for (std::size_t m = 0; m < rules.size(); ++m)
+    if (rules[m] == PeriodAggregation::Ratio &&
+        (m >= ratio_of.size() || ratio_of[m][0] >= cube.metrics() ||
+         ratio_of[m][1] >= cube.metrics()))
+      throw std::invalid_argument("aggregate_periods: metric " + std::to_string(m) +
+                                  " is a ratio without valid numerator and denominator");
   if (rules.size() != cube.metrics())
     throw std::invalid_argument("aggregate_periods: " + std::to_string(rules.size()) +
                                 " rules for " + std::to_string(cube.metrics()) + " metrics");
@@ -52,7 +65,14 @@ ResultCube aggregate_periods(const ResultCube& cube,
           case PeriodAggregation::Last:
             value = groups[g].empty() ? 0.0 : row[groups[g].back() * metrics + m];
             break;
+          case PeriodAggregation::Ratio:
+            break;  // after every sum of the group is known
         }
+      }
+      for (std::size_t m = 0; m < metrics; ++m) {
+        if (rules[m] != PeriodAggregation::Ratio) continue;
+        const double below = sums[ratio_of[m][1]].value();
+        out[g * metrics + m] = below != 0.0 ? sums[ratio_of[m][0]].value() / below : 0.0;
       }
     }
   }

@@ -2,6 +2,7 @@
 // a new result cube.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <vector>
 
@@ -27,12 +28,22 @@ ResultCube aggregate_periods(const ResultCube& cube,
 /// How a metric's periods combine into a group: counts and dollars add up; levels such as
 /// a utilisation or a share are averaged over the group's periods (each period weighs the
 /// same); stocks such as a month-end backlog take the group's last listed period.
-enum class PeriodAggregation { Sum, Mean, Last };
+/// A ratio such as a cost per lead is the group's sum of its numerator metric over the sum of
+/// its denominator metric (0 when that is 0): see the overload taking `ratio_of`.
+enum class PeriodAggregation { Sum, Mean, Last, Ratio };
 
 /// As above, with a rule per metric (`rules.size()` must equal the cube's metric count;
 /// throws std::invalid_argument otherwise). An empty group gives 0 under every rule.
 ResultCube aggregate_periods(const ResultCube& cube,
                              const std::vector<std::vector<std::size_t>>& groups,
                              const std::vector<PeriodAggregation>& rules);
+
+/// As above; a metric whose rule is Ratio takes sum(numerator) / sum(denominator) over the
+/// group, with ratio_of[metric] = {numerator, denominator} metric indices (both Sum metrics).
+/// Throws std::invalid_argument if a Ratio metric's parts are missing or out of range.
+ResultCube aggregate_periods(const ResultCube& cube,
+                             const std::vector<std::vector<std::size_t>>& groups,
+                             const std::vector<PeriodAggregation>& rules,
+                             const std::vector<std::array<std::size_t, 2>>& ratio_of);
 
 }  // namespace funnelsim::engine

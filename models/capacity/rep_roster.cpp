@@ -144,7 +144,7 @@ double RepRoster::productivity(std::size_t i, int day) const {
   const double d = static_cast<double>(day);
   if (d < r.start_day || !(d < r.leave_day)) return 0.0;
   const double tenure = r.tenure_at_start_months + (d + 0.5 - r.start_day) / DAYS_PER_MONTH;
-  return ramp_value(ramp_, ramp_drawn_, r.ramp_months, tenure);
+  return time_share_ * ramp_value(ramp_, ramp_drawn_, r.ramp_months, tenure);
 }
 
 RepRoster::Window RepRoster::window(std::size_t i, int day) const {

@@ -93,6 +93,9 @@ class RepRoster {
   /// drawn ramp lengths (1 if ramp_months <= 0; when a pool sets both, the drawn lengths
   /// are used), and 1 with no ramp.
   double productivity(std::size_t i, int day) const;
+  /// Share of the reps' working time spent on this pool's queue (compensation: AEs paid on
+  /// new logos spend some on named accounts); multiplies productivity. 1 by default.
+  void set_time_share(double share) { time_share_ = share; }
 
   /// Rep i's working time on day `day`: begin = day + start_hour / 24,
   /// end = begin + hours_per_day / 24 * productivity(i, day). With a 24-hour schedule at
@@ -145,6 +148,7 @@ class RepRoster {
   double day_fraction_ = 0.0;    ///< hours_per_day / 24
 
   std::vector<Rep> reps_;
+  double time_share_ = 1.0;
 };
 
 /// The expected effective_fte(month) of a roster of `pool`, in closed form, for the plans

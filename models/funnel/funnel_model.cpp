@@ -95,7 +95,13 @@ struct FunnelModel::Replication {
   std::vector<std::size_t> owner_offset;          ///< per pool: first Lead::owner - 1
   std::vector<std::uint32_t> owner_pool;          ///< per owner - 1
   std::vector<std::uint32_t> twin_qualified;      ///< [pool][month], without capacity limits
-  std::vector<double> waits;                      ///< scratch for response-time quantiles
+  // Compensation behaviour, drawn once per replication (draw_behaviour).
+  double pass_unqualified = 0.0;  ///< probability an SDR passes a failing lead on
+  double ae_time_share = 1.0;     ///< share of the AE pool's time on inbound deals
+  std::vector<int> max_attempts;  ///< per pool, after the follow-up shift
+  engine::RandomStream leniency = engine::RandomStream::from_word(0);  ///< SDR pass-on choices
+  std::vector<std::uint64_t> passed;  ///< [month]: leads passed on despite the rules
+  std::vector<double> waits;          ///< scratch for response-time quantiles
 
   // Lead attributes and sales-ready criteria.
   std::vector<LeadProfile> profiles;             ///< Lead::profile - 1 indexes it
@@ -143,8 +149,35 @@ struct FunnelModel::Replication {
   }
 };
 
+namespace {
+
+/// A plan that is not the one the scenario's rates were measured under, and that pushes SDRs
+/// to another queue discipline, sets it for the plan's pool.
+void apply_work_first(Scenario& sc) {
+  const Compensation& c = sc.compensation;
+  if (!c.defined || !c.sdr || !c.sdr->pool || c.sdr->plan == c.sdr->observed_plan) return;
+  const WorkFirst first = c.sdr_elasticities[static_cast<std::size_t>(c.sdr->plan)].work_first;
+  RepPool& pool = sc.capacity.pools[*c.sdr->pool];
+  switch (first) {
+    case WorkFirst::Keep:
+      break;
+    case WorkFirst::Fifo:
+      pool.discipline = QueueDiscipline::Fifo;
+      break;
+    case WorkFirst::NewestFirst:
+      pool.discipline = QueueDiscipline::NewestFirst;
+      break;
+    case WorkFirst::HighestScore:
+      pool.discipline = QueueDiscipline::HighestScore;
+      break;
+  }
+}
+
+}  // namespace
+
 FunnelModel::FunnelModel(Scenario scenario)
     : scenario_(std::move(scenario)), calendar_(scenario_.calendar) {
+  apply_work_first(scenario_);
   const auto& sc = scenario_;
   if (sc.sources.empty() || sc.sources.size() > MAX_SOURCES)
     throw std::invalid_argument("FunnelModel: the scenario has " +
@@ -229,6 +262,7 @@ FunnelModel::FunnelModel(Scenario scenario)
                              "nurture.unsubscribed", "nurture.completed"})
       metric_names_.push_back(name);
   }
+  add_compensation_metrics();
   if (sc.leads.defined)
     for (std::size_t src = 0; src < sc.sources.size(); ++src)
       for (std::size_t g = 0; g < sc.segments.size(); ++g) {
@@ -391,7 +425,122 @@ std::vector<engine::PeriodAggregation> FunnelModel::metric_aggregations() const 
     rules[time_to_mql_metric_] = PeriodAggregation::Mean;
     rules[time_to_mql_metric_ + 1] = PeriodAggregation::Mean;
   }
+  for (std::size_t k = 0; k < ratio_of_.size(); ++k)
+    if (ratio_of_[k][0] != ratio_of_[k][1]) rules[k] = PeriodAggregation::Ratio;
   return rules;
+}
+
+std::vector<std::array<std::size_t, 2>> FunnelModel::metric_ratio_parts() const {
+  std::vector<std::array<std::size_t, 2>> parts = ratio_of_;
+  parts.resize(metric_names_.size(), {0, 0});
+  return parts;
+}
+
+void FunnelModel::add_compensation_metrics() {
+  const Scenario& sc = scenario_;
+  const Compensation& c = sc.compensation;
+  if (!c.defined) return;
+  compensation_metric_ = metric_names_.size();
+  metric_names_.push_back("compensation.passed_unqualified");
+  if (c.sdr) metric_names_.push_back("compensation.sdr.cost");
+  if (c.ae) metric_names_.push_back("compensation.ae.cost");
+  cost_metric_ = metric_names_.size();
+  metric_names_.push_back("compensation.cost");
+  ratio_of_.assign(metric_names_.size(), {0, 0});
+  for (const std::size_t stage : c.cost_per) {
+    metric_names_.push_back("compensation.cost_per." + sc.stages[stage].id);
+    ratio_of_.push_back({cost_metric_, volume_metric(stage)});
+  }
+  for (const Stage& stage : sc.stages)
+    if (stage.bookings) {
+      metric_names_.push_back("compensation.cost_per_booking_dollar");
+      ratio_of_.push_back({cost_metric_, bookings_metric()});
+      break;
+    }
+  if (sc.sales_ready.defined && c.sdr) unqualified_from_ = sc.sales_ready.accept_to;
+}
+
+void FunnelModel::draw_behaviour(Replication& r) const {
+  const Compensation& c = scenario_.compensation;
+  const auto& pools = scenario_.capacity.pools;
+  r.pass_unqualified = 0.0;
+  r.ae_time_share = 1.0;
+  r.max_attempts.resize(pools.size());
+  for (std::size_t p = 0; p < pools.size(); ++p) r.max_attempts[p] = pools[p].max_attempts;
+  if (!c.defined) return;
+  // Every plan's elasticities are drawn, in a fixed order, whichever plans are in use: the
+  // same plan gets the same draw on both sides of a shift (which then cancels exactly), and a
+  // change of plan does not move the other draws.
+  engine::RandomStream rng = make_stream(r.seed, r.replication, FunnelStream::COMPENSATION, 0);
+  auto draw = [&rng](const Elasticity& e) {
+    const double z = engine::sample_standard_normal(rng);
+    return e.mean + e.sd * z;
+  };
+  constexpr std::size_t SDR_PLANS = static_cast<std::size_t>(SdrPlan::COUNT);
+  constexpr std::size_t AE_PLANS = static_cast<std::size_t>(AePlan::COUNT);
+  std::array<double, SDR_PLANS> pass{}, attempts{};
+  std::array<double, AE_PLANS> share{};
+  for (std::size_t i = 0; i < SDR_PLANS; ++i) {
+    pass[i] = draw(c.sdr_elasticities[i].pass_unqualified);
+    attempts[i] = draw(c.sdr_elasticities[i].follow_up_attempts);
+  }
+  for (std::size_t i = 0; i < AE_PLANS; ++i)
+    share[i] = draw(c.ae_elasticities[i].inbound_time_share);
+  const double rounding = rng.uniform01();
+  if (c.sdr) {
+    const auto plan = static_cast<std::size_t>(c.sdr->plan);
+    const auto seen = static_cast<std::size_t>(c.sdr->observed_plan);
+    const double v = c.sdr->variable_share, w = c.sdr->observed_variable_share;
+    r.pass_unqualified = std::clamp(pass[plan] * v - pass[seen] * w, 0.0, 1.0);
+    if (c.sdr->pool) {
+      const std::size_t p = *c.sdr->pool;
+      const double x = std::clamp(
+          static_cast<double>(pools[p].max_attempts) + (attempts[plan] * v - attempts[seen] * w),
+          1.0, 50.0);
+      const double whole = std::floor(x);
+      r.max_attempts[p] = static_cast<int>(whole) + (rounding < x - whole ? 1 : 0);
+    }
+  }
+  if (c.ae && c.ae->pool) {
+    const auto plan = static_cast<std::size_t>(c.ae->plan);
+    const auto seen = static_cast<std::size_t>(c.ae->observed_plan);
+    r.ae_time_share = std::clamp(
+        1.0 + (share[plan] * c.ae->variable_share - share[seen] * c.ae->observed_variable_share),
+        0.05, 1.0);
+  }
+}
+
+void FunnelModel::write_compensation_metrics(Replication& r, std::span<double> out) const {
+  const Compensation& c = scenario_.compensation;
+  const std::size_t metrics = metric_names_.size();
+  for (std::size_t m = 0; m < period_count(); ++m) {
+    double* row = out.data() + m * metrics;
+    std::size_t k = compensation_metric_;
+    row[k++] = static_cast<double>(r.passed[m]);
+    double total = 0.0;
+    if (c.sdr) {
+      double cost = 0.0;
+      if (c.sdr->pool) cost += c.sdr->base_salary_per_month * row[pool_metric(*c.sdr->pool, FTE)];
+      for (const auto& [stage, dollars] : c.sdr->payout)
+        cost += dollars * row[volume_metric(stage)];
+      row[k++] = cost;
+      total += cost;
+    }
+    if (c.ae) {
+      double cost = c.ae->bookings_rate * row[bookings_metric()];
+      if (c.ae->pool) cost += c.ae->base_salary_per_month * row[pool_metric(*c.ae->pool, FTE)];
+      if (c.ae->new_logo > 0.0)
+        for (std::size_t s = 0; s < stage_count_; ++s)
+          if (scenario_.stages[s].bookings) cost += c.ae->new_logo * row[volume_metric(s)];
+      row[k++] = cost;
+      total += cost;
+    }
+    row[k++] = total;
+    for (; k < metrics && k < ratio_of_.size(); ++k) {
+      const double below = row[ratio_of_[k][1]];
+      row[k] = below != 0.0 ? row[ratio_of_[k][0]] / below : 0.0;
+    }
+  }
 }
 
 void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
@@ -402,6 +551,7 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
   const std::size_t pools = scenario_.capacity.pools.size();
   r.seed = seed;
   r.replication = replication;
+  draw_behaviour(r);
 
   // The counterfactual for conversions_lost: the same replication without capacity limits.
   r.twin_qualified.assign(pools * months, 0);
@@ -457,6 +607,7 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
         row[nurture_metric_ + k] = static_cast<double>(r.nurture_counts[m * NURTURE_COUNT + k]);
   }
   if (pools > 0) write_capacity_metrics(r, out);
+  if (scenario_.compensation.defined) write_compensation_metrics(r, out);
 }
 
 void FunnelModel::simulate_once(Replication& r, bool unlimited, Reuse reuse) const {
@@ -494,6 +645,8 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited, Reuse reuse) con
                       base + static_cast<std::uint32_t>(NurtureSubstream::JUDGING)));
     }
   r.rejected.assign(months * REJECTION_REASON_NAMES.size(), 0);
+  r.passed.assign(months, 0);
+  r.leniency = make_stream(seed, replication, FunnelStream::COMPENSATION, 1);
   r.recycled.assign(months, 0);
   r.accepted.assign(months * 2, 0);
   r.stage_out.assign(months * stages, 0);
@@ -551,6 +704,8 @@ void FunnelModel::reset_pools(Replication& r, bool unlimited) const {
     engine::RandomStream roster_rng =
         capacity_stream(r.seed, r.replication, p, CapacitySubstream::ROSTER);
     r.rosters[p].draw(roster_rng);
+    const auto& ae = scenario_.compensation.ae;
+    r.rosters[p].set_time_share(ae && ae->pool == p ? r.ae_time_share : 1.0);
     r.queues[p].reset(&r.rosters[p], false);
     r.owner_offset[p] = r.owner_pool.size();
     if (r.owner_pool.size() + r.rosters[p].size() > MAX_OWNERS)
@@ -620,6 +775,14 @@ void FunnelModel::draw_probabilities(Replication& r) const {
 void FunnelModel::push(Replication& r, std::size_t from, std::size_t stage, std::size_t source,
                        const Lead& lead) const {
   if (!(lead.time < horizon_days_)) return;  // beyond the horizon
+  if (from == unqualified_from_ && lead.profile != 0) [[unlikely]] {
+    LeadProfile& p = r.profiles[lead.profile - 1];
+    if (p.flags & LeadProfile::UNQUALIFIED) {
+      p.flags &= static_cast<std::uint8_t>(~LeadProfile::UNQUALIFIED);
+      send_back(r, from, source, lead, lead.time);
+      return;
+    }
+  }
   const std::size_t m = month_at(lead.time);
   ++r.stage_out[m * stage_count_ + from];
   r.pending[(m * stage_count_ + stage) * source_count_ + source].push_back(lead);
@@ -891,7 +1054,7 @@ struct FunnelModel::PoolWorker {
     result.minutes = std::max(0.0, plan.attempt_minutes(rng));
     const double reach = spec.contact_probability * spec.contact_decay(wait);
     if (!(rng.uniform01() < reach)) {
-      if (task.attempt + 1 < spec.max_attempts) {
+      if (task.attempt + 1 < r.max_attempts[pool]) {
         result.outcome = WorkResult::Outcome::Retry;
         result.retry_ready = start + spec.attempt_interval_hours / 24.0;
         return result;
@@ -1049,14 +1212,25 @@ bool FunnelModel::rejected(Replication& r, std::size_t source, const Lead& lead,
     }
     return false;
   }
+  if (r.pass_unqualified > 0.0 && r.leniency.uniform01() < r.pass_unqualified) {
+    // The SDR passes it on anyway; the AE sends it back when it leaves the accept stage.
+    r.profiles[lead.profile - 1].flags |= LeadProfile::UNQUALIFIED;
+    if (lead.time < horizon_days_) ++r.passed[month_at(lead.time)];
+    return false;
+  }
   reject(r, source, lead, lead.time, why);
   return true;
 }
 
 void FunnelModel::reject(Replication& r, std::size_t source, Lead lead, double at,
                          RejectionReason reason) const {
-  const SalesReady& rules = scenario_.sales_ready;
   count_rejection(r, at, reason);
+  send_back(r, scenario_.sales_ready.stage, source, lead, at);
+}
+
+void FunnelModel::send_back(Replication& r, std::size_t from, std::size_t source, Lead lead,
+                            double at) const {
+  const SalesReady& rules = scenario_.sales_ready;
   LeadProfile& p = r.profiles[lead.profile - 1];
   std::optional<std::size_t> to;
   if (rules.recycle_to && p.recycles < rules.max_recycles) {
@@ -1070,11 +1244,11 @@ void FunnelModel::reject(Replication& r, std::size_t source, Lead lead, double a
   }
   if (!to) {
     if (lead.owner != 0) release_if_leaving(r, lead, scenario_.stages.size());
-    leave(r, rules.stage, lead.time);
+    leave(r, from, lead.time);
     return;
   }
   if (lead.owner != 0) release_if_leaving(r, lead, *to);
-  push(r, rules.stage, *to, source, lead);
+  push(r, from, *to, source, lead);
 }
 
 void FunnelModel::flow(Replication& r) const {

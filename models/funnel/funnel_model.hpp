@@ -55,6 +55,9 @@ class FunnelModel {
   /// number waiting, time to MQL) are averaged over the months; stocks at month end
   /// (headcount, backlog, open deals, `stock.*`) take the last month.
   std::vector<engine::PeriodAggregation> metric_aggregations() const;
+  /// Per metric: {numerator, denominator} metric indices of a Ratio metric (cost per lead,
+  /// per booking dollar), {0, 0} for every other metric.
+  std::vector<std::array<std::size_t, 2>> metric_ratio_parts() const;
   const std::vector<std::string>& period_labels() const { return calendar_.labels(); }
   const Scenario& scenario() const { return scenario_; }
   const FunnelCalendar& calendar() const { return calendar_; }
@@ -182,6 +185,14 @@ class FunnelModel {
   /// exhausted_to, or dropped.
   void reject(Replication& r, std::size_t source, Lead lead, double at,
               RejectionReason reason) const;
+  /// Sends a lead that sales turned down, leaving stage `from` at day `at`, where the
+  /// sales-ready section says: recycled after the cooldown, exhausted_to, or out.
+  void send_back(Replication& r, std::size_t from, std::size_t source, Lead lead, double at) const;
+  /// The `compensation` metrics' names and ratio parts (constructor).
+  void add_compensation_metrics();
+  /// The replication's compensation behaviour: pass-on probability, attempts, AE time share.
+  void draw_behaviour(Replication& r) const;
+  void write_compensation_metrics(Replication& r, std::span<double> out) const;
   /// Counts a rejection of `reason` at day `at` (nothing beyond the horizon).
   void count_rejection(Replication& r, double at, RejectionReason reason) const;
   /// Judges a lead taking the judged step at lead.time; if it fails, rejects it (see
@@ -272,6 +283,14 @@ class FunnelModel {
     NURTURE_COUNT
   };
   std::size_t nurture_metric_ = 0;
+
+  // Compensation.
+  std::size_t compensation_metric_ = 0;  ///< compensation.passed_unqualified, then costs
+  std::size_t cost_metric_ = 0;          ///< compensation.cost
+  std::vector<std::array<std::size_t, 2>> ratio_of_;  ///< per metric (see metric_ratio_parts)
+  /// The accept stage, from which a lead passed on despite the rules is sent back; npos when
+  /// no SDR plan can pass leads on.
+  std::size_t unqualified_from_ = static_cast<std::size_t>(-1);
 };
 
 }  // namespace funnelsim::models

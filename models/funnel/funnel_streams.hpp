@@ -24,6 +24,9 @@ enum class FunnelStream : std::uint32_t {
   /// NurtureSubstream.
   NURTURE = 10,
   // Reserved for later capabilities: VALVES = 11.
+  /// Compensation behaviour: substream 0 the elasticities drawn once per replication,
+  /// substream 1 the SDRs' choices to pass unqualified leads on.
+  COMPENSATION = 12,
 };
 
 /// Substreams of one source within FunnelStream::NURTURE.

@@ -35,6 +35,9 @@ struct LeadProfile {
     DRAWN = 8,      ///< timeline and flags drawn (the first time the lead is judged)
     NURTURED = 16,  ///< has returned from nurture as an MQL
     MQL_SEEN = 32,  ///< its first MQL (by score) has been counted for time-to-MQL
+    /// Failed the sales-ready rules but an SDR passed it on (compensation): the AE sends it
+    /// back when it leaves the accept stage.
+    UNQUALIFIED = 64,
   };
   std::uint64_t key = 0;         ///< seeds the lead's own draws in nurture
   float fit = 0.0f;              ///< fit score, points 0 .. 100

@@ -39,8 +39,15 @@ compensation:
     new_logos: {inbound_time_share: {mean: -0.2, sd: 0.1}}
 )";
 
+// The default scenario without its own `compensation` section (its last), so that each test
+// writes the section it is about.
 const std::string& default_text() {
-  static const std::string text(default_scenario_text());
+  static const std::string text = [] {
+    std::string t(default_scenario_text());
+    const auto at = t.find("\n# How the reps are paid");
+    EXPECT_NE(at, std::string::npos);
+    return t.substr(0, at + 1);
+  }();
   return text;
 }
 

@@ -40,10 +40,13 @@ std::string format_dollars(double x) {
 
 namespace {
 
-enum class Unit { Count, Dollars, Share };
+enum class Unit { Count, Dollars, Share, Ratio };
 
 Unit unit_of(const std::string& metric) {
   if (metric == "pipeline.created" || metric == "bookings") return Unit::Dollars;
+  if (metric == "compensation.cost_per_booking_dollar") return Unit::Ratio;
+  if (metric.starts_with("compensation.") && metric != "compensation.passed_unqualified")
+    return Unit::Dollars;
   if (metric.ends_with(".utilisation") || metric.ends_with(".within_sla") ||
       metric.ends_with("_share"))
     return Unit::Share;
@@ -117,9 +120,17 @@ std::string metric_title(const models::Scenario& scenario, const std::string& me
       {"nurture.returned", "Nurture: leads returning as MQLs"},
       {"nurture.unsubscribed", "Nurture: leads unsubscribing"},
       {"nurture.completed", "Nurture: leads finishing their track without returning"},
+      {"compensation.passed_unqualified", "SDRs: leads passed on although they failed the rules"},
+      {"compensation.sdr.cost", "SDR pay: base salary x FTE plus payouts ($)"},
+      {"compensation.ae.cost", "AE pay: base salary x FTE plus commission ($)"},
+      {"compensation.cost", "Sales pay, SDRs and AEs ($)"},
+      {"compensation.cost_per_booking_dollar", "Sales pay per booked dollar"},
   };
   for (const auto& [name, title] : FIXED)
     if (metric == name) return title;
+  const std::string cost_per = "compensation.cost_per.";
+  if (metric.starts_with(cost_per))
+    return "Sales pay per lead entering " + metric.substr(cost_per.size()) + " ($)";
   const std::string rejected = "sales_ready.rejected.";
   if (metric.starts_with(rejected)) {
     const std::string reason = metric.substr(rejected.size());
@@ -136,6 +147,11 @@ std::string metric_title(const models::Scenario& scenario, const std::string& me
 
 std::string format_value(const std::string& metric, double x) {
   const Unit unit = unit_of(metric);
+  if (unit == Unit::Ratio) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", x);
+    return buf;
+  }
   return unit == Unit::Dollars ? format_dollars(x)
          : unit == Unit::Share ? format_share(x)
                                : format_count(x);
@@ -146,6 +162,11 @@ namespace {
 void row(std::ostream& out, const std::string& label, const engine::PeriodStats& s, std::size_t i,
          Unit unit) {
   auto f = [&](double v) {
+    if (unit == Unit::Ratio) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.3f", v);
+      return std::string(text);
+    }
     return unit == Unit::Dollars ? format_dollars(v)
            : unit == Unit::Share ? format_share(v)
                                  : format_count(v);
