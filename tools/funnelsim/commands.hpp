@@ -57,7 +57,7 @@ struct SweepOptions {
 };
 
 struct SensitivityOptions {
-  static constexpr std::size_t DEFAULT_REPLICATIONS = 100;
+  static constexpr std::size_t DEFAULT_REPLICATIONS = 80;
   ScenarioInput scenario;
   std::string metric;
   std::vector<std::string> params;  ///< empty: every lever of the scenario
