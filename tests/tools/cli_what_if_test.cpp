@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "engine/io/hdf5_reader.hpp"
 #include "tests/tools/cli_test_support.hpp"
 
 namespace funnelsim::cli {
@@ -76,6 +77,30 @@ TEST(CliCompare, PairingNarrowsTheIntervalOfASmallEffectSeveralTimes) {
     // The unpaired interval is too wide to see a 3% effect; the paired one sees it.
     EXPECT_GT(d["lo90"][total].get<double>(), 0.0) << metric;
   }
+}
+
+TEST(CliCompare, FilesHoldTheSameDifferences) {
+  TempDir dir;
+  const auto r = run({"compare", R1, "--set", "stages.mql.transitions.sql.probability=0.5", "-n",
+                      "20", "--json", dir.file("c.json"), "--csv", dir.file("c.csv"), "--hdf5",
+                      dir.file("c.h5"), "-q"});
+  ASSERT_EQ(r.code, EXIT_OK) << r.err;
+  const Json j = read_json(dir.file("c.json"));
+  const engine::Hdf5Result h = engine::read_hdf5(dir.file("c.h5"));
+  const std::size_t k = h.cube.metric_index("volume.sql");
+  // Month 3: the mean of the per-replication differences in the HDF5 file is the JSON's.
+  double sum = 0.0;
+  for (std::size_t i = 0; i < h.cube.replications(); ++i) sum += h.cube.at(i, 3, k);
+  const double json_mean = j["metrics"]["volume.sql"]["monthly"]["difference"]["mean"][3];
+  EXPECT_NEAR(sum / static_cast<double>(h.cube.replications()), json_mean,
+              1e-12 * std::abs(json_mean) + 1e-12);
+  EXPECT_GT(json_mean, 0.0);
+  EXPECT_EQ(h.metadata.overrides,
+            std::vector<std::string>{"stages.mql.transitions.sql.probability=0.5"});
+  const std::string csv = read_text(dir.file("c.csv"));
+  EXPECT_CONTAINS(csv, "metric,period,base_mean,");
+  EXPECT_CONTAINS(csv, "\nvolume.sql,2027-04,");
+  EXPECT_CONTAINS(csv, "\nvolume.sql,total,");
 }
 
 TEST(CliCompare, TerminalNamesWhatMovedAndHowMuchPairingHelped) {

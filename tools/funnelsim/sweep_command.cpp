@@ -148,9 +148,11 @@ int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostre
       }
     if (problems.empty())
       load_points(options.scenario, twin_off(*scenario, options.metrics), points, problems);
-    if (problems.empty())
-      check_memory(config.replications, models::FunnelModel(*scenario).period_count(),
-                   models::FunnelModel(*scenario).metric_names().size(), problems, points.size());
+    if (problems.empty()) {
+      const models::FunnelModel model(*scenario);
+      check_memory(config.replications, model.period_count(), model.metric_names().size(), problems,
+                   points.size());
+    }
   }
   if (!problems.empty()) {
     report_problems(problems, err);

@@ -24,8 +24,9 @@ struct WhatIfRun {
 
 /// A scenario's provenance: name, file, text and overrides.
 Json scenario_json(const models::Scenario& scenario);
-/// Every statistic of period range [first, first + count) of `stats`, by field name.
+/// Every statistic of `stats` by field name, each an array over the periods.
 Json stats_json(const engine::PeriodStats& stats);
+/// The same for paired differences.
 Json difference_json(const engine::DifferenceStats& stats);
 
 /// The JSON document of `funnelsim compare` (format funnelsim.comparison 1.0).
