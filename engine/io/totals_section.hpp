@@ -18,7 +18,7 @@ struct TotalsSection {
   std::vector<PeriodAggregation> rules;
 };
 
-/// "sum", "mean", "last" or "ratio", as written in the JSON output.
+/// "sum", "mean", "last", "ratio", "at_least" or "at_most", as written in the JSON output.
 inline const char* aggregation_name(PeriodAggregation rule) {
   switch (rule) {
     case PeriodAggregation::Mean:
@@ -27,6 +27,10 @@ inline const char* aggregation_name(PeriodAggregation rule) {
       return "last";
     case PeriodAggregation::Ratio:
       return "ratio";
+    case PeriodAggregation::AtLeast:
+      return "at_least";
+    case PeriodAggregation::AtMost:
+      return "at_most";
     case PeriodAggregation::Sum:
       break;
   }

@@ -23,13 +23,20 @@ ResultCube aggregate_periods(const ResultCube& cube,
 ResultCube aggregate_periods(const ResultCube& cube,
                              const std::vector<std::vector<std::size_t>>& groups,
                              const std::vector<PeriodAggregation>& rules,
-                             const std::vector<std::array<std::size_t, 2>>& ratio_of) {
-  for (std::size_t m = 0; m < rules.size(); ++m)
-    if (rules[m] == PeriodAggregation::Ratio &&
-        (m >= ratio_of.size() || ratio_of[m][0] >= cube.metrics() ||
-         ratio_of[m][1] >= cube.metrics()))
+                             const std::vector<PeriodDerivation>& derived) {
+  auto is_derived = [](PeriodAggregation rule) {
+    return rule == PeriodAggregation::Ratio || rule == PeriodAggregation::AtLeast ||
+           rule == PeriodAggregation::AtMost;
+  };
+  for (std::size_t m = 0; m < rules.size(); ++m) {
+    if (!is_derived(rules[m])) continue;
+    const bool ratio = rules[m] == PeriodAggregation::Ratio;
+    if (m >= derived.size() || derived[m].a >= rules.size() ||
+        (ratio && derived[m].b >= rules.size()) || is_derived(rules[derived[m].a]) ||
+        (ratio && is_derived(rules[derived[m].b])))
       throw std::invalid_argument("aggregate_periods: metric " + std::to_string(m) +
-                                  " is a ratio without valid numerator and denominator");
+                                  " is derived from missing or derived metrics");
+  }
   if (rules.size() != cube.metrics())
     throw std::invalid_argument("aggregate_periods: " + std::to_string(rules.size()) +
                                 " rules for " + std::to_string(cube.metrics()) + " metrics");
@@ -66,13 +73,32 @@ ResultCube aggregate_periods(const ResultCube& cube,
             value = groups[g].empty() ? 0.0 : row[groups[g].back() * metrics + m];
             break;
           case PeriodAggregation::Ratio:
-            break;  // after every sum of the group is known
+          case PeriodAggregation::AtLeast:
+          case PeriodAggregation::AtMost:
+            break;  // once the group's other values are known
         }
       }
       for (std::size_t m = 0; m < metrics; ++m) {
-        if (rules[m] != PeriodAggregation::Ratio) continue;
-        const double below = sums[ratio_of[m][1]].value();
-        out[g * metrics + m] = below != 0.0 ? sums[ratio_of[m][0]].value() / below : 0.0;
+        const PeriodDerivation* d = m < derived.size() ? &derived[m] : nullptr;
+        switch (rules[m]) {
+          case PeriodAggregation::Ratio: {
+            const double below = sums[d->b].value();
+            out[g * metrics + m] = below != 0.0 ? sums[d->a].value() / below : 0.0;
+            break;
+          }
+          case PeriodAggregation::AtLeast:
+          case PeriodAggregation::AtMost: {
+            const double value = out[g * metrics + d->a];
+            const double target =
+                rules[d->a] == PeriodAggregation::Sum ? d->target * count : d->target;
+            const bool met =
+                rules[m] == PeriodAggregation::AtLeast ? value >= target : value <= target;
+            out[g * metrics + m] = groups[g].empty() ? 0.0 : (met ? 1.0 : 0.0);
+            break;
+          }
+          default:
+            break;
+        }
       }
     }
   }

@@ -2,7 +2,6 @@
 // a new result cube.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <vector>
 
@@ -28,9 +27,20 @@ ResultCube aggregate_periods(const ResultCube& cube,
 /// How a metric's periods combine into a group: counts and dollars add up; levels such as
 /// a utilisation or a share are averaged over the group's periods (each period weighs the
 /// same); stocks such as a month-end backlog take the group's last listed period.
-/// A ratio such as a cost per lead is the group's sum of its numerator metric over the sum of
-/// its denominator metric (0 when that is 0): see the overload taking `ratio_of`.
-enum class PeriodAggregation { Sum, Mean, Last, Ratio };
+/// Derived metrics (see the overload taking `derived`): a Ratio such as a cost per lead is
+/// the group's sum of its numerator metric over the sum of its denominator metric (0 when
+/// that is 0); AtLeast / AtMost (a target met) is 1 when another metric, combined over the
+/// group by its own rule, is at least / at most a target (times the number of periods when
+/// that metric sums), else 0.
+enum class PeriodAggregation { Sum, Mean, Last, Ratio, AtLeast, AtMost };
+
+/// What a derived metric is derived from: Ratio: a / b; AtLeast and AtMost: metric a against
+/// `target` per period.
+struct PeriodDerivation {
+  std::size_t a = 0;
+  std::size_t b = 0;
+  double target = 0.0;
+};
 
 /// As above, with a rule per metric (`rules.size()` must equal the cube's metric count;
 /// throws std::invalid_argument otherwise). An empty group gives 0 under every rule.
@@ -38,12 +48,12 @@ ResultCube aggregate_periods(const ResultCube& cube,
                              const std::vector<std::vector<std::size_t>>& groups,
                              const std::vector<PeriodAggregation>& rules);
 
-/// As above; a metric whose rule is Ratio takes sum(numerator) / sum(denominator) over the
-/// group, with ratio_of[metric] = {numerator, denominator} metric indices (both Sum metrics).
-/// Throws std::invalid_argument if a Ratio metric's parts are missing or out of range.
+/// As above, with derived metrics: derived[metric] says what a Ratio, AtLeast or AtMost metric
+/// is derived from (the parts must not be derived metrics themselves). Throws
+/// std::invalid_argument if a derived metric's parts are missing or out of range.
 ResultCube aggregate_periods(const ResultCube& cube,
                              const std::vector<std::vector<std::size_t>>& groups,
                              const std::vector<PeriodAggregation>& rules,
-                             const std::vector<std::array<std::size_t, 2>>& ratio_of);
+                             const std::vector<PeriodDerivation>& derived);
 
 }  // namespace funnelsim::engine

@@ -44,7 +44,7 @@ Forecast run_forecast(const FunnelModel& model, const engine::RunConfig& config,
   quarter_groups(f.months, f.total_labels, f.total_groups);
   f.total_rules = model.metric_aggregations();
   f.total_cube =
-      engine::aggregate_periods(f.cube, f.total_groups, f.total_rules, model.metric_ratio_parts());
+      engine::aggregate_periods(f.cube, f.total_groups, f.total_rules, model.metric_derivations());
   f.totals = engine::summarise(f.total_cube);
   return f;
 }

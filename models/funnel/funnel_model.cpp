@@ -390,6 +390,24 @@ FunnelModel::FunnelModel(Scenario scenario)
   for (std::size_t i = 0; i < source_count_ * segment_count_; ++i)
     if (pool_of_[sc.entry_stage * source_count_ * segment_count_ + i] >= 0)
       throw std::invalid_argument("FunnelModel: the entry stage cannot be worked by a pool");
+  add_sla_metrics();
+}
+
+void FunnelModel::add_sla_metrics() {
+  sla_metric_ = metric_names_.size();
+  const std::vector<std::string> names = metric_names_;
+  for (const SlaTarget& target : scenario_.sla.targets) {
+    const auto at = std::find(names.begin(), names.end(), target.metric);
+    // The loader reports a target on an unknown metric; it checks with this constructor, so
+    // such a target is skipped here rather than thrown on.
+    if (at == names.end()) continue;
+    derived_.push_back({metric_names_.size(),
+                        target.direction == SlaTarget::Direction::AtLeast
+                            ? engine::PeriodAggregation::AtLeast
+                            : engine::PeriodAggregation::AtMost,
+                        {static_cast<std::size_t>(at - names.begin()), 0, target.value}});
+    metric_names_.push_back("sla." + target.id + ".met");
+  }
 }
 
 std::vector<engine::PeriodAggregation> FunnelModel::metric_aggregations() const {
@@ -425,14 +443,13 @@ std::vector<engine::PeriodAggregation> FunnelModel::metric_aggregations() const 
     rules[time_to_mql_metric_] = PeriodAggregation::Mean;
     rules[time_to_mql_metric_ + 1] = PeriodAggregation::Mean;
   }
-  for (std::size_t k = 0; k < ratio_of_.size(); ++k)
-    if (ratio_of_[k][0] != ratio_of_[k][1]) rules[k] = PeriodAggregation::Ratio;
+  for (const Derived& d : derived_) rules[d.metric] = d.rule;
   return rules;
 }
 
-std::vector<std::array<std::size_t, 2>> FunnelModel::metric_ratio_parts() const {
-  std::vector<std::array<std::size_t, 2>> parts = ratio_of_;
-  parts.resize(metric_names_.size(), {0, 0});
+std::vector<engine::PeriodDerivation> FunnelModel::metric_derivations() const {
+  std::vector<engine::PeriodDerivation> parts(metric_names_.size());
+  for (const Derived& d : derived_) parts[d.metric] = d.from;
   return parts;
 }
 
@@ -446,15 +463,18 @@ void FunnelModel::add_compensation_metrics() {
   if (c.ae) metric_names_.push_back("compensation.ae.cost");
   cost_metric_ = metric_names_.size();
   metric_names_.push_back("compensation.cost");
-  ratio_of_.assign(metric_names_.size(), {0, 0});
   for (const std::size_t stage : c.cost_per) {
+    derived_.push_back({metric_names_.size(),
+                        engine::PeriodAggregation::Ratio,
+                        {cost_metric_, volume_metric(stage), 0.0}});
     metric_names_.push_back("compensation.cost_per." + sc.stages[stage].id);
-    ratio_of_.push_back({cost_metric_, volume_metric(stage)});
   }
   for (const Stage& stage : sc.stages)
     if (stage.bookings) {
+      derived_.push_back({metric_names_.size(),
+                          engine::PeriodAggregation::Ratio,
+                          {cost_metric_, bookings_metric(), 0.0}});
       metric_names_.push_back("compensation.cost_per_booking_dollar");
-      ratio_of_.push_back({cost_metric_, bookings_metric()});
       break;
     }
   if (sc.sales_ready.defined && c.sdr) unqualified_from_ = sc.sales_ready.accept_to;
@@ -536,9 +556,29 @@ void FunnelModel::write_compensation_metrics(Replication& r, std::span<double> o
       total += cost;
     }
     row[k++] = total;
-    for (; k < metrics && k < ratio_of_.size(); ++k) {
-      const double below = row[ratio_of_[k][1]];
-      row[k] = below != 0.0 ? row[ratio_of_[k][0]] / below : 0.0;
+  }
+}
+
+void FunnelModel::write_derived_metrics(std::span<double> out) const {
+  const std::size_t metrics = metric_names_.size();
+  for (std::size_t m = 0; m < period_count(); ++m) {
+    double* row = out.data() + m * metrics;
+    for (const Derived& d : derived_) {
+      switch (d.rule) {
+        case engine::PeriodAggregation::Ratio: {
+          const double below = row[d.from.b];
+          row[d.metric] = below != 0.0 ? row[d.from.a] / below : 0.0;
+          break;
+        }
+        case engine::PeriodAggregation::AtLeast:
+          row[d.metric] = row[d.from.a] >= d.from.target ? 1.0 : 0.0;
+          break;
+        case engine::PeriodAggregation::AtMost:
+          row[d.metric] = row[d.from.a] <= d.from.target ? 1.0 : 0.0;
+          break;
+        default:
+          break;
+      }
     }
   }
 }
@@ -608,6 +648,7 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
   }
   if (pools > 0) write_capacity_metrics(r, out);
   if (scenario_.compensation.defined) write_compensation_metrics(r, out);
+  write_derived_metrics(out);
 }
 
 void FunnelModel::simulate_once(Replication& r, bool unlimited, Reuse reuse) const {

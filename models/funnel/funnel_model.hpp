@@ -55,9 +55,9 @@ class FunnelModel {
   /// number waiting, time to MQL) are averaged over the months; stocks at month end
   /// (headcount, backlog, open deals, `stock.*`) take the last month.
   std::vector<engine::PeriodAggregation> metric_aggregations() const;
-  /// Per metric: {numerator, denominator} metric indices of a Ratio metric (cost per lead,
-  /// per booking dollar), {0, 0} for every other metric.
-  std::vector<std::array<std::size_t, 2>> metric_ratio_parts() const;
+  /// Per metric: what a derived metric (a cost per lead, an SLA target met) is derived from,
+  /// for aggregate_periods; {} for every other metric.
+  std::vector<engine::PeriodDerivation> metric_derivations() const;
   const std::vector<std::string>& period_labels() const { return calendar_.labels(); }
   const Scenario& scenario() const { return scenario_; }
   const FunnelCalendar& calendar() const { return calendar_; }
@@ -193,6 +193,10 @@ class FunnelModel {
   /// The replication's compensation behaviour: pass-on probability, attempts, AE time share.
   void draw_behaviour(Replication& r) const;
   void write_compensation_metrics(Replication& r, std::span<double> out) const;
+  /// The `sla.<target>.met` metrics, last (constructor).
+  void add_sla_metrics();
+  /// `sla.<target>.met` and the cost ratios, from the month's other metrics.
+  void write_derived_metrics(std::span<double> out) const;
   /// Counts a rejection of `reason` at day `at` (nothing beyond the horizon).
   void count_rejection(Replication& r, double at, RejectionReason reason) const;
   /// Judges a lead taking the judged step at lead.time; if it fails, rejects it (see
@@ -287,7 +291,14 @@ class FunnelModel {
   // Compensation.
   std::size_t compensation_metric_ = 0;  ///< compensation.passed_unqualified, then costs
   std::size_t cost_metric_ = 0;          ///< compensation.cost
-  std::vector<std::array<std::size_t, 2>> ratio_of_;  ///< per metric (see metric_ratio_parts)
+  /// Derived metrics: cost per lead (Ratio) and SLA targets met (AtLeast / AtMost).
+  struct Derived {
+    std::size_t metric = 0;
+    engine::PeriodAggregation rule = engine::PeriodAggregation::Ratio;
+    engine::PeriodDerivation from;
+  };
+  std::vector<Derived> derived_;
+  std::size_t sla_metric_ = 0;  ///< first `sla.<target>.met`
   /// The accept stage, from which a lead passed on despite the rules is sent back; npos when
   /// no SDR plan can pass leads on.
   std::size_t unqualified_from_ = static_cast<std::size_t>(-1);

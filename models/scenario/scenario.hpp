@@ -13,6 +13,7 @@
 #include "models/scenario/distribution_spec.hpp"
 #include "models/scenario/nurture.hpp"
 #include "models/scenario/sales_ready.hpp"
+#include "models/scenario/sla.hpp"
 
 namespace funnelsim::models {
 
@@ -115,6 +116,7 @@ struct Scenario {
   Scoring scoring;                          ///< lead scoring (none unless set)
   Nurture nurture;                          ///< nurture stage and tracks (none unless set)
   Compensation compensation;                ///< SDR and AE pay plans (none unless set)
+  Sla sla;                                  ///< SLA targets on forecast metrics (none unless set)
   std::optional<std::uint64_t> seed;        ///< `run.seed`, if the file sets it
   std::optional<std::size_t> replications;  ///< `run.replications`, if the file sets it
 

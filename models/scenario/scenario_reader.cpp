@@ -1,5 +1,8 @@
 #include "models/scenario/scenario_reader.hpp"
 
+#include "models/funnel/funnel_model.hpp"
+#include "models/scenario/sla_reader.hpp"
+
 #include <string>
 #include <vector>
 
@@ -167,7 +170,7 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   const auto map =
       MapCursor::open(root_at, {"name", "description", "run", "calendar", "segments", "sources",
                                 "shocks", "stages", "initial_funnel", "capacity", "leads",
-                                "sales_ready", "scoring", "nurture", "compensation"});
+                                "sales_ready", "scoring", "nurture", "compensation", "sla"});
   if (const auto name_at = map->require("name")) scenario.name = name_at->string().value_or("");
   if (const auto description_at = map->get("description")) {
     if (description_at->node().is_scalar())
@@ -192,6 +195,8 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   scenario.scoring = read_scoring(*map, scenario.leads, ids, table);
   scenario.nurture = read_nurture(*map, scenario.scoring, ids, table);
   scenario.compensation = read_compensation(*map, scenario.capacity, ids, table);
+  const SlaRead sla = read_sla(*map);
+  scenario.sla = sla.sla;
   for (const TrackSite& site : track_sites) {
     const std::size_t stage = scenario.initial_funnel[site.cohort].stage;
     if (!map->get("nurture"))
@@ -202,6 +207,8 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   }
   scenario.stages = std::move(table.stages);
   scenario.entry_stage = table.entry.value_or(0);
+  // The SLA names forecast metrics, which exist only once the rest of the scenario is valid.
+  if (sla.sla.defined && sink.empty()) check_sla_metrics(sla, FunnelModel(scenario).metric_names());
   return scenario;
 }
 

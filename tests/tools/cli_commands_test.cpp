@@ -66,7 +66,7 @@ TEST(CliTerminal, DefaultForecastPrintsOneTablePerMetricWithMonthsAndTotal) {
   EXPECT_NE(std::find(metrics.begin(), metrics.end(), "bookings"), metrics.end());
   EXPECT_NE(std::find(metrics.begin(), metrics.end(), "queue.ae.conversions_lost"), metrics.end());
   EXPECT_NE(std::find(metrics.begin(), metrics.end(), "stock.won"), metrics.end());
-  EXPECT_EQ(metrics.back(), "compensation.cost_per_booking_dollar");  // the model's last metric
+  EXPECT_EQ(metrics.back(), "sla.speed_to_lead.met");  // the model's last metric
   const std::vector<Table> tables = tables_of(r.out);
   std::vector<std::string> printed;
   for (const auto& t : tables) printed.push_back(t.metric);

@@ -116,6 +116,60 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "Both runs use the base's seed and replication count. Exit codes: 0 ok, 1 failure while "
       "running or writing, 2 bad input (nothing run or written).");
 
+  CommitOptions commit;
+  CLI::App* mc = app.add_subcommand(
+      "commit",
+      "The SLA commitment table: per month and quarter, the volume each SLA metric reaches "
+      "with the given confidence and the probability of meeting each target as written; or, "
+      "with --solve, the smallest value of a lever that meets a target with that confidence.");
+  add_scenario_options(*mc, commit.scenario);
+  add_run_options(*mc, commit.run,
+                  "the scenario's run.replications, else 1000; with --solve " +
+                      std::to_string(CommitOptions::SOLVE_REPLICATIONS) + " per value");
+  mc->add_option("--confidence", commit.confidence,
+                 "Share of simulated futures a commitment must hold in, strictly between 0 and "
+                 "1 (default: the scenario's sla.confidence, else 0.9)")
+      ->type_name("Q");
+  mc->add_option("--target", commit.target,
+                 "METRIC>=VALUE or METRIC<=VALUE a month, instead of the scenario's sla targets "
+                 "(e.g. volume.sal>=450)")
+      ->type_name("TARGET");
+  mc->add_option("--solve", commit.solve,
+                 "Find the smallest value of this numeric setting (a lever that raises the "
+                 "metric: a source's volume, a programme budget, a headcount) that meets "
+                 "--target with the confidence, by bracketing and bisection over paired runs")
+      ->type_name("KEY");
+  mc->add_option("--period", commit.period,
+                 "--solve: where the target must hold: each-month (every month), a month "
+                 "(2027-03), a quarter (2027-Q1) or total")
+      ->capture_default_str();
+  mc->add_option("--range", commit.range,
+                 "--solve: LOW:HIGH to search (default: bracket "
+                 "from the scenario's value, doubling or halving)")
+      ->type_name("LOW:HIGH");
+  mc->add_option("--tolerance", commit.tolerance,
+                 "--solve: stop when the bracket is this share of the answer wide (whole-number "
+                 "levers: 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(1e-6, 0.5));
+  mc->add_option("--json", commit.json,
+                 "Write the table (funnelsim.commitment 1.0) or the solve (funnelsim.solve 1.0)")
+      ->type_name("FILE");
+  mc->add_option("--markdown", commit.markdown,
+                 "Write the commitment sheet both teams sign, as Markdown")
+      ->type_name("FILE");
+  mc->add_flag("-q,--quiet", commit.quiet, "Print nothing but errors");
+  mc->footer(
+      "Examples:\n"
+      "  funnelsim commit                                   # the default scenario's SLA, 90%\n"
+      "  funnelsim commit --confidence 0.8 --markdown sla.md --json sla.json\n"
+      "  funnelsim commit --solve sources.webinars.monthly_volume --target volume.sal>=270 "
+      "--confidence 0.9\n"
+      "  funnelsim commit --solve capacity.pools.sdr.headcount --target queue.sdr.within_sla>=0.3 "
+      "--period 2027-Q2\n"
+      "Exit codes: 0 ok, 1 failure while running or writing (or no value meets the target), "
+      "2 bad input.");
+
   SweepOptions sweep;
   CLI::App* sc = app.add_subcommand(
       "sweep",
@@ -238,6 +292,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   if (fc->parsed()) return run_forecast_command(forecast, out, err);
   if (cc->parsed()) return run_compare_command(compare, out, err);
   if (sc->parsed()) return run_sweep_command(sweep, out, err);
+  if (mc->parsed()) return run_commit_command(commit, out, err);
   if (tc->parsed()) return run_sensitivity_command(sensitivity, out, err);
   if (vc->parsed()) return run_validate_command(validate, out, err);
   if (bc->parsed()) return run_bench_command(bench, out, err);

@@ -69,6 +69,21 @@ struct SensitivityOptions {
   bool quiet = false;
 };
 
+struct CommitOptions {
+  static constexpr std::size_t SOLVE_REPLICATIONS = 400;
+  ScenarioInput scenario;
+  RunOptions run;
+  std::optional<double> confidence;   ///< default: the scenario's sla.confidence, else 0.9
+  std::string target;                 ///< METRIC>=V or METRIC<=V; empty: the scenario's sla
+  std::string solve;                  ///< a lever key: find its smallest value meeting target
+  std::string period = "each-month";  ///< --solve: each-month, a month, a quarter or total
+  std::string range;                  ///< --solve: LOW:HIGH bracket to start from
+  double tolerance = 0.005;           ///< --solve: relative width of the final bracket
+  std::string json, markdown;
+  bool quiet = false;
+};
+
+int run_commit_command(const CommitOptions& options, std::ostream& out, std::ostream& err);
 int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostream& err);
 int run_sensitivity_command(const SensitivityOptions& options, std::ostream& out,
                             std::ostream& err);

@@ -47,6 +47,7 @@ Unit unit_of(const std::string& metric) {
   if (metric == "compensation.cost_per_booking_dollar") return Unit::Ratio;
   if (metric.starts_with("compensation.") && metric != "compensation.passed_unqualified")
     return Unit::Dollars;
+  if (metric.starts_with("sla.") && metric.ends_with(".met")) return Unit::Share;
   if (metric.ends_with(".utilisation") || metric.ends_with(".within_sla") ||
       metric.ends_with("_share"))
     return Unit::Share;
@@ -128,6 +129,11 @@ std::string metric_title(const models::Scenario& scenario, const std::string& me
   };
   for (const auto& [name, title] : FIXED)
     if (metric == name) return title;
+  for (const auto& target : scenario.sla.targets)
+    if (metric == "sla." + target.id + ".met")
+      return "SLA met: " + target.label + " (" + target.metric +
+             (target.direction == models::SlaTarget::Direction::AtLeast ? " >= " : " <= ") +
+             format_value(target.metric, target.value) + "); the mean is the probability";
   const std::string cost_per = "compensation.cost_per.";
   if (metric.starts_with(cost_per))
     return "Sales pay per lead entering " + metric.substr(cost_per.size()) + " ($)";
