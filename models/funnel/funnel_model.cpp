@@ -101,7 +101,16 @@ struct FunnelModel::Replication {
   std::vector<int> max_attempts;  ///< per pool, after the follow-up shift
   engine::RandomStream leniency = engine::RandomStream::from_word(0);  ///< SDR pass-on choices
   std::vector<std::uint64_t> passed;  ///< [month]: leads passed on despite the rules
-  std::vector<double> waits;          ///< scratch for response-time quantiles
+  // Reserve programmes (valves), per programme.
+  std::vector<std::vector<std::uint32_t>> day_entries;  ///< [programme][day]: its stage's entries
+  std::vector<engine::RandomStream> valve_rng;
+  std::vector<double> valve_last;            ///< day of the last firing
+  std::vector<double> valve_spent;           ///< $ so far
+  std::vector<std::uint32_t> valve_quarter;  ///< [programme][quarter]: firings
+  std::vector<std::uint32_t> valve_fired;    ///< [programme][month]
+  std::vector<std::uint32_t> valve_leads;    ///< [programme][month]: leads arriving
+  std::vector<double> valve_cost;            ///< [programme][month]
+  std::vector<double> waits;                 ///< scratch for response-time quantiles
 
   // Lead attributes and sales-ready criteria.
   std::vector<LeadProfile> profiles;             ///< Lead::profile - 1 indexes it
@@ -130,6 +139,7 @@ struct FunnelModel::Replication {
     std::vector<std::uint32_t> nurture_counts;
     std::vector<std::vector<float>> time_to_mql;
     std::vector<engine::RandomStream> attributes, delays, conversion;
+    std::vector<std::vector<std::uint32_t>> day_entries;
   } upstream;
 
   /// Calls f(live field, its kept copy in `upstream`) for each field of that state.
@@ -146,6 +156,7 @@ struct FunnelModel::Replication {
     f(attributes, upstream.attributes);
     f(delays, upstream.delays);
     f(conversion, upstream.conversion);
+    f(day_entries, upstream.day_entries);
   }
 };
 
@@ -262,6 +273,8 @@ FunnelModel::FunnelModel(Scenario scenario)
                              "nurture.unsubscribed", "nurture.completed"})
       metric_names_.push_back(name);
   }
+  add_valve_metrics();
+  for (const ReserveProgramme& p : sc.valves.reserve_programmes) valve_yield_.emplace_back(p.yield);
   add_compensation_metrics();
   if (sc.leads.defined)
     for (std::size_t src = 0; src < sc.sources.size(); ++src)
@@ -451,6 +464,115 @@ std::vector<engine::PeriodDerivation> FunnelModel::metric_derivations() const {
   std::vector<engine::PeriodDerivation> parts(metric_names_.size());
   for (const Derived& d : derived_) parts[d.metric] = d.from;
   return parts;
+}
+
+void FunnelModel::add_valve_metrics() {
+  const Valves& v = scenario_.valves;
+  valve_metric_ = metric_names_.size();
+  valve_stage_.assign(scenario_.stages.size(), 0);
+  for (const ReserveProgramme& p : v.reserve_programmes) {
+    for (const char* what : {".fired", ".leads", ".cost"})
+      metric_names_.push_back("valve." + p.id + what);
+    valve_stage_[p.stage] = 1;
+  }
+}
+
+void FunnelModel::reset_valves(Replication& r) const {
+  const auto& programmes = scenario_.valves.reserve_programmes;
+  const std::size_t n = programmes.size(), months = period_count();
+  r.day_entries.resize(n);
+  r.valve_rng.clear();
+  for (std::size_t p = 0; p < n; ++p) {
+    r.day_entries[p].assign(static_cast<std::size_t>(std::ceil(horizon_days_)), 0);
+    r.valve_rng.push_back(
+        make_stream(r.seed, r.replication, FunnelStream::VALVES, static_cast<std::uint32_t>(p)));
+  }
+  r.valve_last.assign(n, -std::numeric_limits<double>::infinity());
+  r.valve_spent.assign(n, 0.0);
+  r.valve_quarter.assign(n * (months / 3 + 2), 0);
+  r.valve_fired.assign(n * months, 0);
+  r.valve_leads.assign(n * months, 0);
+  r.valve_cost.assign(n * months, 0.0);
+}
+
+bool FunnelModel::check_valves(Replication& r, std::size_t m, int day) const {
+  const auto& programmes = scenario_.valves.reserve_programmes;
+  const int month = static_cast<int>(m);
+  const double start = calendar_.month_start(month);
+  const double now = start + day;  // the end of the day checked
+  const std::size_t months = period_count();
+  const std::size_t quarter =
+      static_cast<std::size_t>(scenario_.calendar.start_month - 1 + month) / 3 -
+      static_cast<std::size_t>(scenario_.calendar.start_month - 1) / 3;
+  bool fired = false;
+  for (std::size_t p = 0; p < programmes.size(); ++p) {
+    const ReserveProgramme& rp = programmes[p];
+    if (std::find(rp.check_days.begin(), rp.check_days.end(), day) == rp.check_days.end()) continue;
+    std::uint32_t& in_quarter = r.valve_quarter[p * (months / 3 + 2) + quarter];
+    if (static_cast<int>(in_quarter) >= rp.max_per_quarter) continue;
+    if (now < r.valve_last[p] + rp.cooldown_days) continue;
+    if (rp.budget > 0.0 && r.valve_spent[p] + rp.cost > rp.budget) continue;
+    // Pace: the stage's entries so far this month against the target pro-rated to the day.
+    std::uint64_t so_far = 0;
+    for (int d = 0; d < day; ++d) so_far += r.day_entries[p][static_cast<std::size_t>(start) + d];
+    const double pace = scenario_.sla.targets[rp.target].value * day / calendar_.month_days(month);
+    if (!(static_cast<double>(so_far) < rp.below * pace)) continue;
+    fire(r, p, m, now);
+    ++in_quarter;
+    fired = true;
+  }
+  return fired;
+}
+
+void FunnelModel::fire(Replication& r, std::size_t p, std::size_t m, double now) const {
+  const ReserveProgramme& rp = scenario_.valves.reserve_programmes[p];
+  const std::size_t months = period_count();
+  r.valve_last[p] = now;
+  r.valve_spent[p] += rp.cost;
+  ++r.valve_fired[p * months + m];
+  r.valve_cost[p * months + m] += rp.cost;
+  engine::RandomStream& rng = r.valve_rng[p];
+  const double drawn = std::round(valve_yield_[p](rng));
+  const auto n = static_cast<std::uint64_t>(std::max(0.0, drawn));
+  const std::size_t s = rp.source, entry = scenario_.entry_stage;
+  const std::size_t first = stage_first_[entry], last = stage_first_[entry + 1];
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const double at = now + rp.lead_time_days + rng.uniform01() * rp.spread_days;
+    const auto g = static_cast<std::size_t>(segment_mix_[s](rng));
+    const double u = rng.uniform01();
+    if (!(at < horizon_days_)) continue;
+    const std::size_t month = month_at(at);
+    ++r.entries[month * stage_count_ + entry];
+    ++r.valve_leads[p * months + month];
+    // The entry stage's transitions, as for the source's own inquiries.
+    const std::size_t pair = s * segment_count_ + g;
+    std::size_t chosen = last;
+    double edge = 0.0;
+    for (std::size_t t = first; t < last && chosen == last; ++t) {
+      edge += r.probability[t * pairs_ + pair];
+      if (u < edge) chosen = t;
+    }
+    if (chosen == last) {
+      leave(r, entry, at);
+      continue;
+    }
+    Lead lead{at + transitions_[chosen].delay(rng), -1.0f, static_cast<std::uint16_t>(g), 0};
+    if (r.attributes.empty()) {
+      push(r, entry, transitions_[chosen].to, s, lead);
+      continue;
+    }
+    // The lead's attributes come from the programme's stream, so the source's own leads keep
+    // theirs (common random numbers with the run without the valve).
+    std::swap(r.attributes[s], rng);
+    const LeadProfile profile = draw_profile(r, s, g, at);
+    std::swap(r.attributes[s], rng);
+    if (chosen == scored_transition_) {
+      score_inquiry(r, s, lead, profile);
+    } else {
+      lead.profile = keep_profile(r, profile);
+      push(r, entry, transitions_[chosen].to, s, lead);
+    }
+  }
 }
 
 void FunnelModel::add_compensation_metrics() {
@@ -645,6 +767,11 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
     if (scenario_.nurture.defined)
       for (std::size_t k = 0; k < NURTURE_COUNT; ++k)
         row[nurture_metric_ + k] = static_cast<double>(r.nurture_counts[m * NURTURE_COUNT + k]);
+    for (std::size_t p = 0; p < scenario_.valves.reserve_programmes.size(); ++p) {
+      row[valve_metric_ + 3 * p] = static_cast<double>(r.valve_fired[p * months + m]);
+      row[valve_metric_ + 3 * p + 1] = static_cast<double>(r.valve_leads[p * months + m]);
+      row[valve_metric_ + 3 * p + 2] = r.valve_cost[p * months + m];
+    }
   }
   if (pools > 0) write_capacity_metrics(r, out);
   if (scenario_.compensation.defined) write_compensation_metrics(r, out);
@@ -687,6 +814,7 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited, Reuse reuse) con
     }
   r.rejected.assign(months * REJECTION_REASON_NAMES.size(), 0);
   r.passed.assign(months, 0);
+  reset_valves(r);
   r.leniency = make_stream(seed, replication, FunnelStream::COMPENSATION, 1);
   r.recycled.assign(months, 0);
   r.accepted.assign(months * 2, 0);
@@ -823,6 +951,11 @@ void FunnelModel::push(Replication& r, std::size_t from, std::size_t stage, std:
       send_back(r, from, source, lead, lead.time);
       return;
     }
+  }
+  if (!valve_stage_.empty() && valve_stage_[stage]) [[unlikely]] {
+    const auto& programmes = scenario_.valves.reserve_programmes;
+    for (std::size_t p = 0; p < programmes.size(); ++p)
+      if (programmes[p].stage == stage) ++r.day_entries[p][static_cast<std::size_t>(lead.time)];
   }
   const std::size_t m = month_at(lead.time);
   ++r.stage_out[m * stage_count_ + from];
@@ -1293,9 +1426,17 @@ void FunnelModel::send_back(Replication& r, std::size_t from, std::size_t source
 }
 
 void FunnelModel::flow(Replication& r) const {
+  const bool valves = !scenario_.valves.reserve_programmes.empty();
   for (std::size_t m = 0; m < period_count(); ++m) {
     sweep_month(r, m);
-    if (scenario_.capacity.pools.empty()) continue;
+    if (scenario_.capacity.pools.empty()) {
+      // Without queues a month's leads are all known once it is swept; each check day in
+      // turn counts those before it, and a firing's leads are swept before the next check.
+      if (valves)
+        for (int day = 1; day <= calendar_.month_days(static_cast<int>(m)); ++day)
+          if (check_valves(r, m, day)) sweep_month(r, m);
+      continue;
+    }
     // The pools work the month a day at a time, and after each pool's day the leads it
     // sent on are swept at once: a lead that an SDR qualifies on Monday and that becomes an
     // SQL on Thursday is in the AE queue before the AEs' Thursday is simulated. Only a chain
@@ -1304,12 +1445,16 @@ void FunnelModel::flow(Replication& r) const {
     const int month = static_cast<int>(m);
     const double begin = calendar_.month_start(month);
     const double end = begin + calendar_.month_days(month);
-    for (double day_end = begin + 1.0; day_end <= end; day_end += 1.0)
+    for (double day_end = begin + 1.0; day_end <= end; day_end += 1.0) {
       for (std::size_t p = 0; p < r.queues.size(); ++p) {
         PoolWorker worker{*this, r, p};
         r.queues[p].advance(day_end, worker);
         sweep_month(r, m);
       }
+      // After the pools' day: a firing's leads arrive after its lead time, in the pools'
+      // future, and join their queues as they come.
+      if (valves && check_valves(r, m, static_cast<int>(day_end - begin))) sweep_month(r, m);
+    }
     for (auto& queue : r.queues) queue.close_month(month);
   }
 }

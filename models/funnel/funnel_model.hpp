@@ -188,6 +188,15 @@ class FunnelModel {
   /// Sends a lead that sales turned down, leaving stage `from` at day `at`, where the
   /// sales-ready section says: recycled after the cooldown, exhausted_to, or out.
   void send_back(Replication& r, std::size_t from, std::size_t source, Lead lead, double at) const;
+  /// The `valve.<id>.*` metrics and the stages whose daily entries the triggers count.
+  void add_valve_metrics();
+  void reset_valves(Replication& r) const;
+  /// At the end of day `day` (1-based) of month m: each reserve programme that checks that
+  /// day and is free to fire (cooldown, quarter cap, budget) fires if the month-to-date
+  /// entries of its stage are below its share of the pro-rated SLA target. True if one fired.
+  bool check_valves(Replication& r, std::size_t m, int day) const;
+  /// Programme p fires at day `now`: its yield of inquiries arrive after the lead time.
+  void fire(Replication& r, std::size_t p, std::size_t m, double now) const;
   /// The `compensation` metrics' names and ratio parts (constructor).
   void add_compensation_metrics();
   /// The replication's compensation behaviour: pass-on probability, attempts, AE time share.
@@ -299,6 +308,10 @@ class FunnelModel {
   };
   std::vector<Derived> derived_;
   std::size_t sla_metric_ = 0;  ///< first `sla.<target>.met`
+  // Valves.
+  std::size_t valve_metric_ = 0;           ///< per programme: fired, leads, cost
+  std::vector<std::uint8_t> valve_stage_;  ///< per stage: some trigger counts its entries
+  std::vector<DistributionSampler> valve_yield_;
   /// The accept stage, from which a lead passed on despite the rules is sent back; npos when
   /// no SDR plan can pass leads on.
   std::size_t unqualified_from_ = static_cast<std::size_t>(-1);

@@ -23,7 +23,9 @@ enum class FunnelStream : std::uint32_t {
   /// Lead attributes and their evolution; substream = source * NURTURE_SUBSTREAMS + one of
   /// NurtureSubstream.
   NURTURE = 10,
-  // Reserved for later capabilities: VALVES = 11.
+  /// Reserve programmes; substream = programme: yields, arrivals, segments, conversion and
+  /// the attributes of the leads they bring.
+  VALVES = 11,
   /// Compensation behaviour: substream 0 the elasticities drawn once per replication,
   /// substream 1 the SDRs' choices to pass unqualified leads on.
   COMPENSATION = 12,

@@ -23,8 +23,8 @@ constexpr double PROBABILITY_SUM_TOLERANCE = 1e-6;
 
 using ParameterSet = std::vector<std::string>;
 
-// Delays, work times and scores may be exactly 0; dollars and lengths of time in months may
-// not.
+// Delays, work times and scores may be exactly 0; dollars, lengths of time in months and
+// counts of leads may not (a programme that yields no leads is not a programme).
 bool may_be_zero(DistributionUse use) {
   return use == DistributionUse::Delay || use == DistributionUse::Minutes ||
          use == DistributionUse::Points;
@@ -41,6 +41,8 @@ double max_mean(DistributionUse use) {
       return MAX_MONTHS_MEAN;
     case DistributionUse::Points:
       return MAX_SCORE;
+    case DistributionUse::Count:
+      return MAX_COUNT_MEAN;
     case DistributionUse::DealValue:
       break;
   }
@@ -57,6 +59,8 @@ const char* unit(DistributionUse use) {
       return "months";
     case DistributionUse::Points:
       return "points";
+    case DistributionUse::Count:
+      return "leads";
     case DistributionUse::DealValue:
       break;
   }

@@ -14,6 +14,7 @@
 #include "models/scenario/nurture.hpp"
 #include "models/scenario/sales_ready.hpp"
 #include "models/scenario/sla.hpp"
+#include "models/scenario/valves.hpp"
 
 namespace funnelsim::models {
 
@@ -117,6 +118,7 @@ struct Scenario {
   Nurture nurture;                          ///< nurture stage and tracks (none unless set)
   Compensation compensation;                ///< SDR and AE pay plans (none unless set)
   Sla sla;                                  ///< SLA targets on forecast metrics (none unless set)
+  Valves valves;                            ///< reserve programmes (none unless set)
   std::optional<std::uint64_t> seed;        ///< `run.seed`, if the file sets it
   std::optional<std::size_t> replications;  ///< `run.replications`, if the file sets it
 

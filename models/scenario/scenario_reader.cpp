@@ -18,6 +18,7 @@
 #include "models/scenario/source_reader.hpp"
 #include "models/scenario/stage_graph_check.hpp"
 #include "models/scenario/stage_reader.hpp"
+#include "models/scenario/valves_reader.hpp"
 
 namespace funnelsim::models {
 
@@ -167,10 +168,10 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
         "stages, ...");
     return scenario;
   }
-  const auto map =
-      MapCursor::open(root_at, {"name", "description", "run", "calendar", "segments", "sources",
-                                "shocks", "stages", "initial_funnel", "capacity", "leads",
-                                "sales_ready", "scoring", "nurture", "compensation", "sla"});
+  const auto map = MapCursor::open(
+      root_at, {"name", "description", "run", "calendar", "segments", "sources", "shocks", "stages",
+                "initial_funnel", "capacity", "leads", "sales_ready", "scoring", "nurture",
+                "compensation", "sla", "valves"});
   if (const auto name_at = map->require("name")) scenario.name = name_at->string().value_or("");
   if (const auto description_at = map->get("description")) {
     if (description_at->node().is_scalar())
@@ -197,6 +198,7 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   scenario.compensation = read_compensation(*map, scenario.capacity, ids, table);
   const SlaRead sla = read_sla(*map);
   scenario.sla = sla.sla;
+  scenario.valves = read_valves(*map, calendar, scenario.sla, ids);
   for (const TrackSite& site : track_sites) {
     const std::size_t stage = scenario.initial_funnel[site.cohort].stage;
     if (!map->get("nurture"))

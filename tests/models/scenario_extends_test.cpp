@@ -171,11 +171,11 @@ TEST(ScenarioExtends, NullRemovesAKeyOrAWholeSection) {
   EXPECT_EQ(s.sources[0].id, "web");
   EXPECT_EQ(s.sources[0].volume, 100.0);
   // The embedded default has a capacity section; a variant can drop it (with the pay plans
-  // and the SLA, which name its pools and their metrics).
+  // and the SLA and valves, which name its pools and their metrics).
   const Scenario with = load_scenario_text("extends: \"@default\"\n", "with.yaml");
   ASSERT_EQ(with.capacity.pools.size(), 2u);
   const Scenario without = load_scenario_text(
-      "extends: \"@default\"\ncapacity: ~\ncompensation: ~\nsla: ~\n", "without.yaml");
+      "extends: \"@default\"\ncapacity: ~\ncompensation: ~\nsla: ~\nvalves: ~\n", "without.yaml");
   EXPECT_TRUE(without.capacity.pools.empty());
   EXPECT_EQ(without.sources.size(), with.sources.size());
 }

@@ -116,6 +116,26 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "Both runs use the base's seed and replication count. Exit codes: 0 ok, 1 failure while "
       "running or writing, 2 bad input (nothing run or written).");
 
+  ValvesOptions valves;
+  CLI::App* vv = app.add_subcommand(
+      "valves",
+      "The valve effect: the scenario run with and without its valves on the same random "
+      "numbers; per month, each SLA metric's mean and spread, the probability of meeting its "
+      "target, the valves' firings, leads and cost, the cost per extra lead, and the idle "
+      "capacity the valves' leads used.");
+  add_scenario_options(*vv, valves.scenario);
+  add_run_options(*vv, valves.run, "the scenario's run.replications, else 1000");
+  vv->add_option("--json", valves.json,
+                 "Write both runs' statistics and every metric's paired difference (format "
+                 "funnelsim.valves 1.0, laid out as funnelsim.comparison)")
+      ->type_name("FILE");
+  vv->add_flag("-q,--quiet", valves.quiet, "Print nothing but errors");
+  vv->footer(
+      "Examples:\n"
+      "  funnelsim valves                     # the default scenario's reserve programme\n"
+      "  funnelsim valves my.yaml -n 2000 --json valves.json\n"
+      "Exit codes: 0 ok, 1 failure while running or writing, 2 bad input.");
+
   CommitOptions commit;
   CLI::App* mc = app.add_subcommand(
       "commit",
@@ -293,6 +313,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   if (cc->parsed()) return run_compare_command(compare, out, err);
   if (sc->parsed()) return run_sweep_command(sweep, out, err);
   if (mc->parsed()) return run_commit_command(commit, out, err);
+  if (vv->parsed()) return run_valves_command(valves, out, err);
   if (tc->parsed()) return run_sensitivity_command(sensitivity, out, err);
   if (vc->parsed()) return run_validate_command(validate, out, err);
   if (bc->parsed()) return run_bench_command(bench, out, err);

@@ -83,6 +83,14 @@ struct CommitOptions {
   bool quiet = false;
 };
 
+struct ValvesOptions {
+  ScenarioInput scenario;
+  RunOptions run;
+  std::string json;
+  bool quiet = false;
+};
+
+int run_valves_command(const ValvesOptions& options, std::ostream& out, std::ostream& err);
 int run_commit_command(const CommitOptions& options, std::ostream& out, std::ostream& err);
 int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostream& err);
 int run_sensitivity_command(const SensitivityOptions& options, std::ostream& out,
