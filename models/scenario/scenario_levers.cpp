@@ -51,7 +51,15 @@ constexpr LeverRule RULES[] = {
     {"compensation.sdr.payout.*", false, 0.0, 1e7},
     {"compensation.ae.payout.bookings_rate", false, 0.0, 1.0},
     {"compensation.ae.payout.new_logo", false, 0.0, 1e7},
-    {"valves.**", false, 0.0, BIG},
+    {"valves.reserve_programmes.*.yield", false, 1e-9, 1e6},
+    {"valves.reserve_programmes.*.yield.mean", false, 1e-9, 1e6},
+    {"valves.reserve_programmes.*.lead_time_days", false, 0.0, 3650.0},
+    {"valves.reserve_programmes.*.spread_days", false, 0.0, 365.0},
+    {"valves.reserve_programmes.*.cost", false, 0.0, BIG},
+    {"valves.reserve_programmes.*.cooldown_days", false, 0.0, 3650.0},
+    {"valves.reserve_programmes.*.max_per_quarter", true, 1.0, 100.0},
+    {"valves.reserve_programmes.*.budget", false, 0.0, BIG},
+    {"valves.reserve_programmes.*.trigger.below", false, 1e-9, 2.0},
 };
 
 std::vector<std::string_view> split(std::string_view path) {

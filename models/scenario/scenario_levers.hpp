@@ -37,7 +37,8 @@ std::optional<Lever> numeric_setting(const Scenario& scenario, const std::string
 ///   capacity.pools.*.work.max_attempts | max_open | contact_probability,
 ///   capacity.pools.*.schedule.hours_per_day, capacity.pools.*.speed_to_lead.expire_after_days,
 ///   compensation.sdr | ae .variable_share | base_salary_per_month, compensation.*.payout.*,
-///   and every number under `valves`.
+///   valves.reserve_programmes.*.yield (or its mean) | lead_time_days | spread_days | cost |
+///   cooldown_days | max_per_quarter | budget | trigger.below.
 /// Distribution parameters, seasonality and calendar settings are not levers.
 std::vector<Lever> scenario_levers(const Scenario& scenario);
 

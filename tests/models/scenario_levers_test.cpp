@@ -34,11 +34,17 @@ TEST(ScenarioLevers, DefaultScenarioLeversHaveTheirValuesAndRanges) {
   ASSERT_NE(find(levers, "scoring.threshold"), nullptr);
   ASSERT_NE(find(levers, "sources.events.bursts.0.volume"), nullptr);
   ASSERT_NE(find(levers, "capacity.pools.sdr.hires.0.count"), nullptr);
+  const Lever* blitzes = find(levers, "valves.reserve_programmes.webinar_blitz.max_per_quarter");
+  ASSERT_NE(blitzes, nullptr);
+  EXPECT_TRUE(blitzes->whole);
+  EXPECT_EQ(blitzes->lower, 1.0);
+  ASSERT_NE(find(levers, "valves.reserve_programmes.webinar_blitz.trigger.below"), nullptr);
   // Not levers: distribution parameters, seasonality, observation counts, the seed.
   for (const Lever& l : levers) {
     EXPECT_EQ(l.key.find("deal_value"), std::string::npos) << l.key;
     EXPECT_EQ(l.key.find("seasonality"), std::string::npos) << l.key;
     EXPECT_EQ(l.key.find("observed_on"), std::string::npos) << l.key;
+    EXPECT_EQ(l.key.find("check_days"), std::string::npos) << l.key;
     EXPECT_NE(l.key, "run.seed");
   }
 }

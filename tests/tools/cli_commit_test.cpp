@@ -61,7 +61,21 @@ TEST(CliCommit, CommitmentIsTheLowerQuantileAndPMeetIsTheMetMetricsMean) {
     for (std::size_t g = 0; g < totals.size(); ++g)
       EXPECT_DOUBLE_EQ(t["p_meet"][months + g].get<double>(), totals[g].get<double>());
   }
+  // The default scenario holds a valve: the table has the run without it too, which is the
+  // forecast with `valves=`.
+  r = run({"forecast", "--set", "valves=", "-n", "40", "--json", dir.file("w.json"), "-q"});
+  ASSERT_EQ(r.code, EXIT_OK) << r.err;
+  const Json w = read_json(dir.file("w.json"));
+  EXPECT_EQ(c["valves"], Json({"webinar_blitz"}));
+  for (const Json& t : c["targets"]) {
+    const std::string id = t["id"];
+    ASSERT_EQ(t["p_meet_without_valves"].size(), t["p_meet"].size());
+    for (std::size_t m = 0; m < 12; ++m)
+      EXPECT_DOUBLE_EQ(t["p_meet_without_valves"][m].get<double>(),
+                       w["metrics"]["sla." + id + ".met"]["mean"][m].get<double>());
+  }
   const std::string md = read_text(dir.file("c.md"));
+  EXPECT_CONTAINS(md, "without valves");
   EXPECT_CONTAINS(md, "# Sales-marketing SLA: commitments at 90% confidence");
   EXPECT_CONTAINS(md, "| 2027-01 |");
   EXPECT_CONTAINS(md, "| Marketing | | |");

@@ -95,10 +95,17 @@ struct TargetTable {
   models::SlaTarget target;
   std::vector<std::string> labels;
   std::vector<double> commit, mean, written, p_meet;
+  /// With valves in the scenario: the same run without them (empty otherwise).
+  std::vector<double> commit_without, p_meet_without;
 };
 
+void add_without(TargetTable& with, const TargetTable& without) {
+  with.commit_without = without.commit;
+  with.p_meet_without = without.p_meet;
+}
+
 TargetTable table_of(const models::Forecast& f, const models::SlaTarget& t, double q) {
-  TargetTable table{t, {}, {}, {}, {}, {}};
+  TargetTable table{t, {}, {}, {}, {}, {}, {}, {}};
   const std::size_t k = f.cube.metric_index(t.metric);
   const bool sums = f.total_rules[k] == engine::PeriodAggregation::Sum;
   auto add = [&](const std::string& label, const std::vector<double>& values, double scale) {
@@ -131,16 +138,32 @@ void print_tables(std::ostream& out, const std::vector<TargetTable>& tables, dou
     out << '\n'
         << t.target.label << "  [" << m << " " << sign_of(t.target.direction) << " "
         << format_value(m, t.target.value) << " a month]\n";
-    std::snprintf(
-        buf, sizeof buf, "  %-9s %16s %11s %11s %12s\n", "period",
-        (std::string("commit (") + std::to_string(static_cast<int>(std::lround(q * 100))) + "%)")
-            .c_str(),
-        "mean", "target", "P(meet)");
-    out << buf;
+    const std::string head =
+        std::string("commit (") + std::to_string(static_cast<int>(std::lround(q * 100))) + "%)";
+    const bool valves = !t.commit_without.empty();
+    if (valves) {
+      std::snprintf(buf, sizeof buf, "  %-9s %21s %11s %11s %19s\n", "period",
+                    (head + " w/o -> with").c_str(), "mean", "target", "P(meet) w/o -> with");
+      out << buf;
+    } else {
+      std::snprintf(buf, sizeof buf, "  %-9s %16s %11s %11s %12s\n", "period", head.c_str(), "mean",
+                    "target", "P(meet)");
+      out << buf;
+    }
     for (std::size_t i = 0; i < t.labels.size(); ++i) {
-      std::snprintf(buf, sizeof buf, "  %-9s %16s %11s %11s %12s\n", t.labels[i].c_str(),
-                    format_value(m, t.commit[i]).c_str(), format_value(m, t.mean[i]).c_str(),
-                    format_value(m, t.written[i]).c_str(), format_share(t.p_meet[i]).c_str());
+      if (valves) {
+        const std::string commit =
+            format_value(m, t.commit_without[i]) + " -> " + format_value(m, t.commit[i]);
+        const std::string meet =
+            format_share(t.p_meet_without[i]) + " -> " + format_share(t.p_meet[i]);
+        std::snprintf(buf, sizeof buf, "  %-9s %21s %11s %11s %19s\n", t.labels[i].c_str(),
+                      commit.c_str(), format_value(m, t.mean[i]).c_str(),
+                      format_value(m, t.written[i]).c_str(), meet.c_str());
+      } else {
+        std::snprintf(buf, sizeof buf, "  %-9s %16s %11s %11s %12s\n", t.labels[i].c_str(),
+                      format_value(m, t.commit[i]).c_str(), format_value(m, t.mean[i]).c_str(),
+                      format_value(m, t.written[i]).c_str(), format_share(t.p_meet[i]).c_str());
+      }
       out << buf;
     }
   }
@@ -164,12 +187,24 @@ std::string markdown_sheet(const models::Scenario& s, const engine::RunConfig& c
     const std::string& m = t.target.metric;
     md << "\n## " << t.target.label << "\n\n`" << m << " " << sign_of(t.target.direction) << " "
        << format_value(m, t.target.value) << "` a month\n\n";
-    md << "| period | commitment (" << pct << "%) | expected | target | P(meet) |\n";
-    md << "| --- | ---: | ---: | ---: | ---: |\n";
-    for (std::size_t i = 0; i < t.labels.size(); ++i)
-      md << "| " << t.labels[i] << " | " << format_value(m, t.commit[i]) << " | "
-         << format_value(m, t.mean[i]) << " | " << format_value(m, t.written[i]) << " | "
-         << format_share(t.p_meet[i]) << " |\n";
+    const bool valves = !t.commit_without.empty();
+    if (valves) {
+      md << "| period | commitment (" << pct
+         << "%) without valves | with valves | expected | "
+            "target | P(meet) without | with valves |\n";
+      md << "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    } else {
+      md << "| period | commitment (" << pct << "%) | expected | target | P(meet) |\n";
+      md << "| --- | ---: | ---: | ---: | ---: |\n";
+    }
+    for (std::size_t i = 0; i < t.labels.size(); ++i) {
+      md << "| " << t.labels[i] << " | ";
+      if (valves) md << format_value(m, t.commit_without[i]) << " | ";
+      md << format_value(m, t.commit[i]) << " | " << format_value(m, t.mean[i]) << " | "
+         << format_value(m, t.written[i]) << " | ";
+      if (valves) md << format_share(t.p_meet_without[i]) << " | ";
+      md << format_share(t.p_meet[i]) << " |\n";
+    }
   }
   md << "\n## Signed\n\n| team | name | date |\n| --- | --- | --- |\n| Marketing | | |\n"
         "| Sales | | |\n";
@@ -189,6 +224,11 @@ Json tables_json(const std::vector<TargetTable>& tables) {
                    {"mean", t.mean},
                    {"target", t.written},
                    {"p_meet", t.p_meet}});
+  for (std::size_t i = 0; i < tables.size(); ++i)
+    if (!tables[i].commit_without.empty()) {
+      out[i]["commitment_without_valves"] = tables[i].commit_without;
+      out[i]["p_meet_without_valves"] = tables[i].p_meet_without;
+    }
   return out;
 }
 
@@ -272,12 +312,17 @@ int run_commit_command(const CommitOptions& options, std::ostream& out, std::ost
     const std::vector<std::string> extra = twin_off(*scenario, metrics);
     const auto start = std::chrono::steady_clock::now();
     if (options.solve.empty()) {
-      Point point;
-      load_point(options.scenario, extra, point, problems);
-      std::vector<Point> points{std::move(point)};
+      // With valves, the same replications run without them too: the commitment both ways.
+      const bool valves = !scenario->valves.reserve_programmes.empty();
+      std::vector<Point> points(valves ? 2 : 1);
+      if (valves) points[1].sets = {"valves="};
+      load_points(options.scenario, extra, points, problems);
       run_points(points, config, !options.quiet, err);
       std::vector<TargetTable> tables;
-      for (const auto& t : targets) tables.push_back(table_of(points[0].forecast, t, q));
+      for (const auto& t : targets) {
+        tables.push_back(table_of(points[0].forecast, t, q));
+        if (valves) add_without(tables.back(), table_of(points[1].forecast, t, q));
+      }
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (!options.json.empty()) {
@@ -289,7 +334,9 @@ int run_commit_command(const CommitOptions& options, std::ostream& out, std::ost
         j["replications"] = config.replications;
         j["confidence"] = q;
         j["scenario"] = scenario_json(*scenario);
-        j["valves"] = Json::array();  // none modelled yet: every commitment is without valves
+        Json ids = Json::array();
+        for (const auto& p : scenario->valves.reserve_programmes) ids.push_back(p.id);
+        j["valves"] = ids;  // with valves, the *_without_valves arrays are the run without
         j["targets"] = tables_json(tables);
         engine::write_file_atomically(options.json, j.dump(1) + "\n");
       }
