@@ -326,14 +326,8 @@ int run_commit_command(const CommitOptions& options, std::ostream& out, std::ost
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (!options.json.empty()) {
-        Json j;
-        j["format"] = "funnelsim.commitment";
-        j["format_version"] = {1, 0};
-        j["engine_version"] = ENGINE_VERSION;
-        j["seed"] = config.seed;
-        j["replications"] = config.replications;
+        Json j = what_if_document("funnelsim.commitment", config, *scenario);
         j["confidence"] = q;
-        j["scenario"] = scenario_json(*scenario);
         Json ids = Json::array();
         for (const auto& p : scenario->valves.reserve_programmes) ids.push_back(p.id);
         j["valves"] = ids;  // with valves, the *_without_valves arrays are the run without
@@ -456,13 +450,7 @@ int run_commit_command(const CommitOptions& options, std::ostream& out, std::ost
       }
     const bool solved = e_hi.p >= q && (bracketed || e_lo.p >= q);
     if (!options.json.empty()) {
-      Json j;
-      j["format"] = "funnelsim.solve";
-      j["format_version"] = {1, 0};
-      j["engine_version"] = ENGINE_VERSION;
-      j["seed"] = config.seed;
-      j["replications"] = config.replications;
-      j["scenario"] = scenario_json(*scenario);
+      Json j = what_if_document("funnelsim.solve", config, *scenario);
       j["lever"] = options.solve;
       j["target"] = {{"metric", t.metric},
                      {"direction", t.direction == Direction::AtLeast ? "at_least" : "at_most"},

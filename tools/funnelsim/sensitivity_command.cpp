@@ -171,13 +171,7 @@ int run_sensitivity_command(const SensitivityOptions& options, std::ostream& out
     const MetricAt at_base = metric_at(base, m, *period);
 
     if (!options.json.empty()) {
-      Json j;
-      j["format"] = "funnelsim.sensitivity";
-      j["format_version"] = {1, 0};
-      j["engine_version"] = ENGINE_VERSION;
-      j["seed"] = config.seed;
-      j["replications"] = config.replications;
-      j["scenario"] = scenario_json(*scenario);
+      Json j = what_if_document("funnelsim.sensitivity", config, *scenario);
       j["metric"] = m;
       j["period"] = period->label;
       j["swing"] = *swing;

@@ -165,13 +165,7 @@ int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostre
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    Json j;
-    j["format"] = "funnelsim.sweep";
-    j["format_version"] = {1, 0};
-    j["engine_version"] = ENGINE_VERSION;
-    j["seed"] = config.seed;
-    j["replications"] = config.replications;
-    j["scenario"] = scenario_json(*scenario);
+    Json j = what_if_document("funnelsim.sweep", config, *scenario);
     Json jp = Json::array();
     for (const Param& p : params) jp.push_back({{"key", p.key}, {"values", p.values}});
     j["params"] = jp;

@@ -32,6 +32,18 @@ Json scenario_json(const models::Scenario& scenario) {
   return j;
 }
 
+Json what_if_document(std::string_view format, const engine::RunConfig& config,
+                      const models::Scenario& scenario) {
+  Json j;
+  j["format"] = format;
+  j["format_version"] = {1, 0};
+  j["engine_version"] = ENGINE_VERSION;
+  j["seed"] = config.seed;
+  j["replications"] = config.replications;
+  j["scenario"] = scenario_json(scenario);
+  return j;
+}
+
 Json stats_json(const engine::PeriodStats& stats) {
   Json j;
   for (const auto& field : engine::PeriodStats::FIELDS) j[field.name] = stats.*field.values;

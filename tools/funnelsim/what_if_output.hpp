@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "engine/run/run_config.hpp"
 #include "engine/stats/paired_difference.hpp"
@@ -22,6 +23,10 @@ struct WhatIfRun {
   engine::RunConfig config;
 };
 
+/// The opening of a what-if JSON document: format (version 1.0), engine version, seed,
+/// replications and the scenario's provenance, in that order.
+Json what_if_document(std::string_view format, const engine::RunConfig& config,
+                      const models::Scenario& scenario);
 /// A scenario's provenance: name, file, text and overrides.
 Json scenario_json(const models::Scenario& scenario);
 /// Every statistic of `stats` by field name, each an array over the periods.
