@@ -151,8 +151,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                  "1 (default: the scenario's sla.confidence, else 0.9)")
       ->type_name("Q");
   mc->add_option("--target", commit.target,
-                 "METRIC>=VALUE or METRIC<=VALUE a month, instead of the scenario's sla targets "
-                 "(e.g. volume.sal>=450)")
+                 "METRIC>=VALUE or METRIC<=VALUE a month, instead of the scenario's sla targets; "
+                 "quote it for the shell, which reads > as a redirection: --target "
+                 "'volume.sal>=450'")
       ->type_name("TARGET");
   mc->add_option("--solve", commit.solve,
                  "Find the smallest value of this numeric setting (a lever that raises the "
@@ -183,9 +184,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "Examples:\n"
       "  funnelsim commit                                   # the default scenario's SLA, 90%\n"
       "  funnelsim commit --confidence 0.8 --markdown sla.md --json sla.json\n"
-      "  funnelsim commit --solve sources.webinars.monthly_volume --target volume.sal>=270 "
+      "  funnelsim commit --solve sources.webinars.monthly_volume --target 'volume.sal>=270' "
       "--confidence 0.9\n"
-      "  funnelsim commit --solve capacity.pools.sdr.headcount --target queue.sdr.within_sla>=0.3 "
+      "  funnelsim commit --solve capacity.pools.sdr.headcount --target "
+      "'queue.sdr.within_sla>=0.3' "
       "--period 2027-Q2\n"
       "Exit codes: 0 ok, 1 failure while running or writing (or no value meets the target), "
       "2 bad input.");
