@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "models/funnel/funnel_model.hpp"
-
 namespace funnelsim::models {
 
 Comparison pair_forecasts(Forecast base, Forecast variant) {
@@ -38,13 +36,6 @@ Comparison pair_forecasts(Forecast base, Forecast variant) {
   c.base = std::move(base);
   c.variant = std::move(variant);
   return c;
-}
-
-Comparison run_comparison(const Scenario& base, const Scenario& variant,
-                          const engine::RunConfig& config, engine::Progress* progress) {
-  Forecast b = run_forecast(FunnelModel(base), config, progress);
-  Forecast v = run_forecast(FunnelModel(variant), config, progress);
-  return pair_forecasts(std::move(b), std::move(v));
 }
 
 }  // namespace funnelsim::models

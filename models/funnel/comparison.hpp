@@ -7,11 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/run/progress.hpp"
-#include "engine/run/run_config.hpp"
 #include "engine/stats/paired_difference.hpp"
 #include "models/funnel/forecast.hpp"
-#include "models/scenario/scenario.hpp"
 
 namespace funnelsim::models {
 
@@ -35,10 +32,5 @@ struct Comparison {
 /// Pairs two finished forecasts. Throws std::invalid_argument if their months or
 /// replication counts differ (they cannot be paired).
 Comparison pair_forecasts(Forecast base, Forecast variant);
-
-/// Runs both scenarios with `config` and pairs them. The variant's `run` settings are
-/// ignored: pairing needs one seed and one replication count.
-Comparison run_comparison(const Scenario& base, const Scenario& variant,
-                          const engine::RunConfig& config, engine::Progress* progress = nullptr);
 
 }  // namespace funnelsim::models

@@ -407,7 +407,6 @@ FunnelModel::FunnelModel(Scenario scenario)
 }
 
 void FunnelModel::add_sla_metrics() {
-  sla_metric_ = metric_names_.size();
   const std::vector<std::string> names = metric_names_;
   for (const SlaTarget& target : scenario_.sla.targets) {
     const auto at = std::find(names.begin(), names.end(), target.metric);
@@ -469,7 +468,8 @@ std::vector<engine::PeriodDerivation> FunnelModel::metric_derivations() const {
 void FunnelModel::add_valve_metrics() {
   const Valves& v = scenario_.valves;
   valve_metric_ = metric_names_.size();
-  valve_stage_.assign(scenario_.stages.size(), 0);
+  // Left empty without programmes, so push() tests one size and no stage.
+  if (!v.reserve_programmes.empty()) valve_stage_.assign(scenario_.stages.size(), 0);
   for (const ReserveProgramme& p : v.reserve_programmes) {
     for (const char* what : {".fired", ".leads", ".cost"})
       metric_names_.push_back("valve." + p.id + what);
@@ -944,7 +944,9 @@ void FunnelModel::draw_probabilities(Replication& r) const {
 void FunnelModel::push(Replication& r, std::size_t from, std::size_t stage, std::size_t source,
                        const Lead& lead) const {
   if (!(lead.time < horizon_days_)) return;  // beyond the horizon
-  if (from == unqualified_from_ && lead.profile != 0) [[unlikely]] {
+  // Only a replication whose SDRs pass leads on has flagged ones: the others never read the
+  // profile here.
+  if (from == unqualified_from_ && r.pass_unqualified > 0.0 && lead.profile != 0) [[unlikely]] {
     LeadProfile& p = r.profiles[lead.profile - 1];
     if (p.flags & LeadProfile::UNQUALIFIED) {
       p.flags &= static_cast<std::uint8_t>(~LeadProfile::UNQUALIFIED);

@@ -307,7 +307,6 @@ class FunnelModel {
     engine::PeriodDerivation from;
   };
   std::vector<Derived> derived_;
-  std::size_t sla_metric_ = 0;  ///< first `sla.<target>.met`
   // Valves.
   std::size_t valve_metric_ = 0;           ///< per programme: fired, leads, cost
   std::vector<std::uint8_t> valve_stage_;  ///< per stage: some trigger counts its entries

@@ -164,12 +164,19 @@ void read_sdr_payout(const YamlCursor& at, const ScenarioIds& ids, SdrCompensati
   }
 }
 
+// The keys of an `sdr` or `ae` plan.
+const std::vector<std::string> PLAN_KEYS = {"pool",
+                                            "plan",
+                                            "observed_plan",
+                                            "variable_share",
+                                            "observed_variable_share",
+                                            "base_salary_per_month",
+                                            "payout"};
+
 SdrCompensation read_sdr(const YamlCursor& at, const MapCursor& root, const Capacity& capacity,
                          const ScenarioIds& ids) {
   SdrCompensation sdr;
-  const auto map =
-      MapCursor::open(at, {"pool", "plan", "observed_plan", "variable_share",
-                           "observed_variable_share", "base_salary_per_month", "payout"});
+  const auto map = MapCursor::open(at, PLAN_KEYS);
   if (!map) return sdr;
   read_plan_fields<SdrCompensation, SdrPlan>(*map, root, capacity, SDR_KIND, sdr);
   if (const auto payout_at = map->get("payout")) read_sdr_payout(*payout_at, ids, sdr);
@@ -179,9 +186,7 @@ SdrCompensation read_sdr(const YamlCursor& at, const MapCursor& root, const Capa
 AeCompensation read_ae(const YamlCursor& at, const MapCursor& root, const Capacity& capacity,
                        const StageTable& stages) {
   AeCompensation ae;
-  const auto map =
-      MapCursor::open(at, {"pool", "plan", "observed_plan", "variable_share",
-                           "observed_variable_share", "base_salary_per_month", "payout"});
+  const auto map = MapCursor::open(at, PLAN_KEYS);
   if (!map) return ae;
   read_plan_fields<AeCompensation, AePlan>(*map, root, capacity, AE_KIND, ae);
   const auto payout_at = map->get("payout");

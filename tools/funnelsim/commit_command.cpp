@@ -310,21 +310,19 @@ int run_commit_command(const CommitOptions& options, std::ostream& out, std::ost
     std::vector<std::string> metrics;
     for (const auto& t : targets) metrics.push_back(t.metric);
     const std::vector<std::string> extra = twin_off(*scenario, metrics);
-    const auto start = std::chrono::steady_clock::now();
     if (options.solve.empty()) {
       // With valves, the same replications run without them too: the commitment both ways.
       const bool valves = !scenario->valves.reserve_programmes.empty();
       std::vector<Point> points(valves ? 2 : 1);
       if (valves) points[1].sets = {"valves="};
-      load_points(options.scenario, extra, points, problems);
-      run_points(points, config, !options.quiet, err);
+      if (!load_points(options.scenario, extra, points, problems))
+        throw std::runtime_error(problems.front().format());
+      const double seconds = run_points(points, config, !options.quiet, err);
       std::vector<TargetTable> tables;
       for (const auto& t : targets) {
         tables.push_back(table_of(points[0].forecast, t, q));
         if (valves) add_without(tables.back(), table_of(points[1].forecast, t, q));
       }
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (!options.json.empty()) {
         Json j = what_if_document("funnelsim.commitment", config, *scenario);
         j["confidence"] = q;
@@ -358,6 +356,7 @@ int run_commit_command(const CommitOptions& options, std::ostream& out, std::ost
     // --solve: the smallest lever value meeting the target with probability q, by bracketing
     // then bisection; every evaluation runs the same replications (paired), so the probability
     // is a deterministic, nearly monotone function of the lever.
+    const auto start = std::chrono::steady_clock::now();
     const models::SlaTarget& t = targets.front();
     std::vector<Evaluation> evaluations;
     auto evaluate = [&](double x) -> Evaluation {

@@ -45,18 +45,6 @@ std::vector<std::size_t> ranked_metrics(const models::Comparison& c, std::size_t
   return moved;
 }
 
-std::string signed_value(const std::string& metric, double x) {
-  const std::string v = format_value(metric, x);
-  return x > 0.0 ? "+" + v : v;
-}
-
-/// "(+1.2 .. +3.4)". Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "(" + string.
-std::string interval_text(const std::string& metric, double lo, double hi) {
-  std::string s(1, '(');
-  s.append(signed_value(metric, lo)).append(" .. ").append(signed_value(metric, hi)).append(")");
-  return s;
-}
-
 std::string format_ratio(double x) {
   char buf[32];
   if (!std::isfinite(x)) return "exact";

@@ -1,6 +1,5 @@
 // `funnelsim sensitivity`: a tornado of the scenario's levers by their effect on one metric.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -146,10 +145,7 @@ int run_sensitivity_command(const SensitivityOptions& options, std::ostream& out
   }
 
   try {
-    const auto start = std::chrono::steady_clock::now();
-    run_points(points, config, !options.quiet, err);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = run_points(points, config, !options.quiet, err);
     const std::string& m = options.metric;
     const std::size_t q = period->index;
     const models::Forecast& base = points.front().forecast;

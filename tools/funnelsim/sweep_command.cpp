@@ -1,5 +1,4 @@
 // `funnelsim sweep`: one scenario over a one- or two-parameter grid, paired across points.
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -160,10 +159,7 @@ int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostre
   }
 
   try {
-    const auto start = std::chrono::steady_clock::now();
-    run_points(points, config, !options.quiet, err);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = run_points(points, config, !options.quiet, err);
 
     Json j = what_if_document("funnelsim.sweep", config, *scenario);
     Json jp = Json::array();
@@ -175,6 +171,12 @@ int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostre
     std::string csv = "point";
     for (const Param& p : params) csv.append(",").append(p.key);
     csv += ",metric,period,mean,p10,p50,p90,change_mean,change_lo90,change_hi90,p_higher\n";
+    // Per point and metric, the paired change from the first point: computed once, for the
+    // files and the table.
+    std::vector<std::vector<PairedMetric>> changes(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i)
+      for (const std::string& m : options.metrics)
+        changes[i].push_back(paired_metric(points.front().forecast, points[i].forecast, m));
     Json jpoints = Json::array();
     for (std::size_t i = 0; i < points.size(); ++i) {
       const Point& p = points[i];
@@ -186,9 +188,10 @@ int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostre
       }
       point["settings"] = settings;
       Json metrics;
-      for (const std::string& m : options.metrics) {
+      for (std::size_t mi = 0; mi < options.metrics.size(); ++mi) {
+        const std::string& m = options.metrics[mi];
         const std::size_t k = p.forecast.cube.metric_index(m);
-        const PairedMetric change = paired_metric(points.front().forecast, p.forecast, m);
+        const PairedMetric& change = changes[i][mi];
         metrics[m] = {{"monthly", stats_json(p.forecast.monthly[k])},
                       {"totals", stats_json(p.forecast.totals[k])},
                       {"change_from_first",
@@ -228,28 +231,26 @@ int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostre
                   seconds);
     out << buf;
     for (const auto& o : scenario->overrides) out << "  --set " << o << '\n';
-    for (const std::string& m : options.metrics) {
+    for (std::size_t mi = 0; mi < options.metrics.size(); ++mi) {
+      const std::string& m = options.metrics[mi];
       out << '\n' << metric_title(*scenario, m) << "  [" << m << "], " << period->label << '\n';
       if (params.size() == 1) {
         std::snprintf(buf, sizeof buf, "  %16s %11s %11s %11s %11s %11s %25s\n",
                       last_component(params[0].key).substr(0, 16).c_str(), "mean", "P10", "P50",
                       "P90", "vs first", "90% interval");
         out << buf;
-        for (const Point& p : points) {
+        for (std::size_t i = 0; i < points.size(); ++i) {
+          const Point& p = points[i];
           const MetricAt v = metric_at(p.forecast, m, *period);
-          const PairedMetric d = paired_metric(points.front().forecast, p.forecast, m);
+          const PairedMetric& d = changes[i][mi];
           const engine::DifferenceStats& ds = period->month ? d.monthly : d.totals;
           const std::size_t q = period->index;
-          const std::string interval = std::string("(")
-                                           .append(format_value(m, ds.lo90[q]))
-                                           .append(" .. ")
-                                           .append(format_value(m, ds.hi90[q]))
-                                           .append(")");
+          const std::string interval = interval_text(m, ds.lo90[q], ds.hi90[q]);
           std::snprintf(buf, sizeof buf, "  %16s %11s %11s %11s %11s %11s %25s\n",
                         p.sets[0].substr(p.sets[0].find('=') + 1).c_str(),
                         format_value(m, v.mean).c_str(), format_value(m, v.p10).c_str(),
                         format_value(m, v.p50).c_str(), format_value(m, v.p90).c_str(),
-                        format_value(m, ds.mean[q]).c_str(), interval.c_str());
+                        signed_value(m, ds.mean[q]).c_str(), interval.c_str());
           out << buf;
         }
       } else {

@@ -163,6 +163,18 @@ std::string format_value(const std::string& metric, double x) {
                                : format_count(x);
 }
 
+std::string signed_value(const std::string& metric, double x) {
+  std::string s(x > 0.0 ? "+" : "");
+  return s.append(format_value(metric, x));
+}
+
+// Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "(" + string.
+std::string interval_text(const std::string& metric, double lo, double hi) {
+  std::string s(1, '(');
+  s.append(signed_value(metric, lo)).append(" .. ").append(signed_value(metric, hi)).append(")");
+  return s;
+}
+
 namespace {
 
 void row(std::ostream& out, const std::string& label, const engine::PeriodStats& s, std::size_t i,

@@ -25,6 +25,10 @@ std::string format_share(double x);
 std::string format_value(const std::string& metric, double x);
 /// A metric's title for tables ("MQL: leads entering the stage"); the name if it has none.
 std::string metric_title(const models::Scenario& scenario, const std::string& metric);
+/// format_value with a + on a positive value: a change.
+std::string signed_value(const std::string& metric, double x);
+/// "(+1.2 .. +3.4)": an interval of changes.
+std::string interval_text(const std::string& metric, double lo, double hi);
 /// Dollars, compact: "$950", "$12.3k", "$4.56M", "$1.20B".
 std::string format_dollars(double x);
 

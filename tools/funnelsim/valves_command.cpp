@@ -1,6 +1,5 @@
 // `funnelsim valves`: the valve effect, the same replications with and without the valves.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -49,10 +48,7 @@ int run_valves_command(const ValvesOptions& options, std::ostream& out, std::ost
     return EXIT_BAD_INPUT;
   }
   try {
-    const auto start = std::chrono::steady_clock::now();
-    run_points(points, config, !options.quiet, err);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = run_points(points, config, !options.quiet, err);
     const models::Comparison c =
         models::pair_forecasts(std::move(points[0].forecast), std::move(points[1].forecast));
     const models::Forecast& with = c.variant;

@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "engine/run/progress.hpp"
+#include "models/funnel/funnel_calendar.hpp"
 #include "models/funnel/funnel_model.hpp"
 #include "tools/funnelsim/scenario_input.hpp"
 
@@ -12,8 +14,8 @@ namespace funnelsim::cli {
 
 std::optional<PeriodRef> find_period(const models::Scenario& scenario, const std::string& label,
                                      std::vector<models::Diagnostic>& problems) {
-  const models::FunnelModel model(scenario);
-  const std::vector<std::string>& months = model.period_labels();
+  const models::FunnelCalendar calendar(scenario.calendar);
+  const std::vector<std::string>& months = calendar.labels();
   std::vector<std::string> totals;
   std::vector<std::vector<std::size_t>> groups;
   models::quarter_groups(months, totals, groups);
@@ -63,14 +65,16 @@ bool load_points(const ScenarioInput& input, const std::vector<std::string>& ext
   return ok;
 }
 
-void run_points(std::vector<Point>& points, const engine::RunConfig& config, bool progress,
-                std::ostream& err) {
+double run_points(std::vector<Point>& points, const engine::RunConfig& config, bool progress,
+                  std::ostream& err) {
+  const auto start = std::chrono::steady_clock::now();
   const bool show = progress && ::isatty(STDERR_FILENO);
   engine::Progress bar(err, points.size() * config.replications);
   engine::Progress silent;
   for (Point& p : points)
     p.forecast =
         models::run_forecast(models::FunnelModel(*p.scenario), config, show ? &bar : &silent);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 MetricAt metric_at(const models::Forecast& f, const std::string& metric, const PeriodRef& period) {

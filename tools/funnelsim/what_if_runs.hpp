@@ -46,9 +46,10 @@ bool load_point(const ScenarioInput& input, const std::vector<std::string>& extr
 bool load_points(const ScenarioInput& input, const std::vector<std::string>& extra,
                  std::vector<Point>& points, std::vector<models::Diagnostic>& problems);
 
-/// Runs every point with `config`, in order (each on all threads), on the same seed.
-void run_points(std::vector<Point>& points, const engine::RunConfig& config, bool progress,
-                std::ostream& err);
+/// Runs every point with `config`, in order (each on all threads), on the same seed; returns
+/// the wall time in seconds.
+double run_points(std::vector<Point>& points, const engine::RunConfig& config, bool progress,
+                  std::ostream& err);
 
 /// The metric's statistic at `period` in a forecast (throws if the metric is missing).
 struct MetricAt {
