@@ -46,6 +46,7 @@ void PoolQueue::reset(const RepRoster* roster, bool unlimited) {
   waiting_month_end_ = calendar_->months() > 1 ? calendar_->month_start(1) : horizon_;
   reps_.clear();
   releases_.reset(days);
+  busy_day_.assign(static_cast<std::size_t>(days), 0.0);
   open_total_ = 0;
   open_since_ = 0.0;
   monthly_.reset(static_cast<std::size_t>(calendar_->months()));
@@ -134,6 +135,18 @@ bool PoolQueue::pop_waiting(std::uint32_t& index) {
     if (state_[index] == WAITING) return true;
   }
   return false;
+}
+
+double PoolQueue::working_minutes(int day) const {
+  if (unlimited_) return 0.0;
+  double minutes = 0.0;
+  for (std::size_t rep = 0; rep < roster_->size(); ++rep) {
+    const RepRoster::Window w = roster_->window(rep, day);
+    if (w.empty()) continue;
+    const double load = static_cast<double>(open_[rep]) * open_load_days_;
+    minutes += std::max(0.0, w.end - w.begin - load) * MINUTES_PER_DAY;
+  }
+  return minutes;
 }
 
 double PoolQueue::next_working_from(std::size_t rep, double t) {

@@ -99,6 +99,14 @@ class PoolQueue {
   /// they had reached by `end` (a censored wait; the true one is at least that long).
   void censor_waiting(double end);
 
+  /// Leads waiting for a first attempt now (at clock()).
+  std::size_t waiting_first() const { return waiting_first_; }
+  /// Rep minutes of the tasks started on day `day` (0-based day of the horizon).
+  double busy_on(int day) const { return busy_day_[static_cast<std::size_t>(day)]; }
+  /// Minutes the reps can work on day `day`: their windows (ramp and time share applied) less
+  /// the time their open deals take now. 0 in unlimited mode.
+  double working_minutes(int day) const;
+
   const PoolMonthly& monthly() const { return monthly_; }
   PoolMonthly& monthly() { return monthly_; }
   double clock() const { return clock_; }
@@ -230,7 +238,8 @@ class PoolQueue {
   std::vector<std::uint8_t> parked_;  ///< out of the heap: at max_open
   std::vector<int> window_day_;       ///< per rep: the day of window_ (-1: none yet)
   std::vector<RepRoster::Window> window_;
-  DayQueue releases_;  ///< (time, rep)
+  DayQueue releases_;             ///< (time, rep)
+  std::vector<double> busy_day_;  ///< per day of the horizon: minutes of tasks started
   std::size_t open_total_ = 0;
   double open_since_ = 0.0;
   PoolMonthly monthly_;
@@ -346,6 +355,7 @@ void PoolQueue::advance(double until, Handler& handler) {
     }
     const WorkResult result = handler.work(task, t, static_cast<std::size_t>(rep));
     monthly_.busy_minutes[static_cast<std::size_t>(month_of(t))] += result.minutes;
+    busy_day_[static_cast<std::size_t>(std::min(t, horizon_ - 1.0))] += result.minutes;
     free_at_[rep] = t + result.minutes / MINUTES_PER_DAY;
     if (at_limit(rep)) {
       parked_[rep] = 1;

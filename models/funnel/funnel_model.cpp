@@ -56,6 +56,11 @@ engine::RandomStream capacity_stream(std::uint64_t seed, std::uint64_t replicati
 
 /// Every rep across the pools is numbered for Lead::owner, which has 16 bits.
 constexpr std::size_t MAX_OWNERS = std::numeric_limits<std::uint16_t>::max();
+/// push()'s `from` for a lead new to the model that does not come from the entry stage (a
+/// cold list's or named accounts' lead): no stage counts it as leaving.
+constexpr std::size_t OUTSIDE = std::numeric_limits<std::size_t>::max() - 1;
+/// Substreams of FunnelStream::VALVES from here: cold lists, then named accounts.
+constexpr std::uint32_t IDLE_VALVE_SUBSTREAM = 1u << 16;
 
 std::atomic<std::uint64_t> next_model_identity{1};
 
@@ -110,7 +115,19 @@ struct FunnelModel::Replication {
   std::vector<std::uint32_t> valve_fired;    ///< [programme][month]
   std::vector<std::uint32_t> valve_leads;    ///< [programme][month]: leads arriving
   std::vector<double> valve_cost;            ///< [programme][month]
-  std::vector<double> waits;                 ///< scratch for response-time quantiles
+  // Cold lists and named accounts (idle-time valves).
+  struct ColdState {
+    std::uint64_t available = 0;
+    std::uint64_t cooling = 0;
+    /// (first day back on the list, accounts), in day order: cooling-off is one length.
+    std::vector<std::pair<int, std::uint64_t>> back;
+    std::size_t back_head = 0;
+  };
+  std::vector<ColdState> cold;
+  std::vector<std::uint64_t> accounts_left;    ///< per named accounts
+  std::vector<engine::RandomStream> idle_rng;  ///< cold lists, then named accounts
+  std::vector<double> idle_metrics;            ///< [month][idle metric]
+  std::vector<double> waits;                   ///< scratch for response-time quantiles
 
   // Lead attributes and sales-ready criteria.
   std::vector<LeadProfile> profiles;             ///< Lead::profile - 1 indexes it
@@ -319,6 +336,7 @@ FunnelModel::FunnelModel(Scenario scenario)
     for (std::size_t t = stage_first_[sc.sales_ready.stage];
          t < stage_first_[sc.sales_ready.stage + 1]; ++t)
       if (transitions_[t].to == sc.sales_ready.accept_to) judged_transition_ = t;
+  add_idle_valves();
 
   // Day weights inside each month for sources that follow the working calendar.
   const double off_weight = sc.calendar.non_working_day_weight;
@@ -455,6 +473,14 @@ std::vector<engine::PeriodAggregation> FunnelModel::metric_aggregations() const 
     rules[time_to_mql_metric_] = PeriodAggregation::Mean;
     rules[time_to_mql_metric_ + 1] = PeriodAggregation::Mean;
   }
+  // The valves' stocks at month end.
+  const std::size_t lists = scenario_.valves.cold_lists.size();
+  for (std::size_t k = 0; k < lists; ++k) {
+    rules[idle_metric_ + 5 * k + 3] = PeriodAggregation::Last;
+    rules[idle_metric_ + 5 * k + 4] = PeriodAggregation::Last;
+  }
+  for (std::size_t k = 0; k < scenario_.valves.named_accounts.size(); ++k)
+    rules[idle_metric_ + 5 * lists + 3 * k + 2] = PeriodAggregation::Last;
   for (const Derived& d : derived_) rules[d.metric] = d.rule;
   return rules;
 }
@@ -475,6 +501,28 @@ void FunnelModel::add_valve_metrics() {
       metric_names_.push_back("valve." + p.id + what);
     valve_stage_[p.stage] = 1;
   }
+  idle_metric_ = metric_names_.size();
+  for (const ColdList& c : v.cold_lists)
+    for (const char* what : {".touches", ".leads", ".hours", ".available", ".cooling"})
+      metric_names_.push_back("valve." + c.id + what);
+  for (const NamedAccounts& n : v.named_accounts)
+    for (const char* what : {".opportunities", ".hours", ".accounts_left"})
+      metric_names_.push_back("valve." + n.id + what);
+}
+
+void FunnelModel::add_idle_valves() {
+  const Scenario& sc = scenario_;
+  for (const NamedAccounts& n : sc.valves.named_accounts) {
+    std::size_t won = static_cast<std::size_t>(-1);
+    if (n.win_probability)
+      for (std::size_t t = stage_first_[n.enters]; t < stage_first_[n.enters + 1]; ++t)
+        if (sc.stages[transitions_[t].to].bookings && won == static_cast<std::size_t>(-1)) won = t;
+    named_won_.push_back(won);
+    if (n.cycle_factor == 1.0) continue;
+    if (delay_scale_.empty()) delay_scale_.assign(transitions_.size() * source_count_, 1.0);
+    for (std::size_t t = stage_first_[n.enters]; t < stage_first_[n.enters + 1]; ++t)
+      delay_scale_[t * source_count_ + n.source] = n.cycle_factor;
+  }
 }
 
 void FunnelModel::reset_valves(Replication& r) const {
@@ -493,6 +541,152 @@ void FunnelModel::reset_valves(Replication& r) const {
   r.valve_fired.assign(n * months, 0);
   r.valve_leads.assign(n * months, 0);
   r.valve_cost.assign(n * months, 0.0);
+  const Valves& v = scenario_.valves;
+  r.cold.resize(v.cold_lists.size());
+  for (std::size_t k = 0; k < v.cold_lists.size(); ++k) {
+    r.cold[k].available = v.cold_lists[k].size;
+    r.cold[k].cooling = 0;
+    r.cold[k].back.clear();
+    r.cold[k].back_head = 0;
+  }
+  r.accounts_left.clear();
+  for (const NamedAccounts& named : v.named_accounts) r.accounts_left.push_back(named.accounts);
+  r.idle_rng.clear();
+  // Substreams after any plausible number of programmes, so adding one moves nothing here.
+  for (std::size_t k = 0; k < v.cold_lists.size() + v.named_accounts.size(); ++k)
+    r.idle_rng.push_back(make_stream(r.seed, r.replication, FunnelStream::VALVES,
+                                     static_cast<std::uint32_t>(IDLE_VALVE_SUBSTREAM + k)));
+  r.idle_metrics.assign(months * idle_metric_count(), 0.0);
+}
+
+Lead FunnelModel::new_lead(Replication& r, std::size_t source, double at,
+                           engine::RandomStream& rng) const {
+  const auto g = static_cast<std::size_t>(segment_mix_[source](rng));
+  Lead lead{at, -1.0f, static_cast<std::uint16_t>(g), 0};
+  if (r.attributes.empty()) return lead;
+  // Drawn from the valve's stream, so the source's own leads keep their attributes.
+  std::swap(r.attributes[source], rng);
+  const LeadProfile profile = draw_profile(r, source, g, at);
+  std::swap(r.attributes[source], rng);
+  lead.profile = keep_profile(r, profile);
+  return lead;
+}
+
+bool FunnelModel::work_idle(Replication& r, std::size_t m, int day) const {
+  const Valves& v = scenario_.valves;
+  double* row = r.idle_metrics.data() + m * idle_metric_count();
+  const int month = static_cast<int>(m);
+  // The leads enter in the middle of the day of the work, so in its month (the pools are at
+  // the day's end: a lead that joins a queue is ready at once).
+  const double at = static_cast<double>(day) + 0.5;
+  bool added = false;
+  // Idle minutes the pool left today, when its queue lets the valve work.
+  auto idle_minutes = [&](const IdleWork& w) {
+    const PoolQueue& q = r.queues[w.pool];
+    if (q.waiting_first() > static_cast<std::size_t>(w.when_waiting_at_most)) return 0.0;
+    return std::max(0.0, q.working_minutes(day) - q.busy_on(day)) * w.idle_share;
+  };
+  for (std::size_t k = 0; k < v.cold_lists.size(); ++k) {
+    const ColdList& list = v.cold_lists[k];
+    Replication::ColdState& c = r.cold[k];
+    double* out = row + 5 * k;
+    if (month > 0 && day == calendar_.month_start(month)) c.available += list.replenish_per_month;
+    while (c.back_head < c.back.size() && c.back[c.back_head].first <= day) {
+      c.available += c.back[c.back_head].second;
+      c.cooling -= c.back[c.back_head].second;
+      ++c.back_head;
+    }
+    const double minutes = idle_minutes(list);
+    const auto can = static_cast<std::uint64_t>(std::floor(minutes / list.touch_minutes));
+    const std::uint64_t touches = std::min(can, c.available);
+    if (touches > 0) {
+      engine::RandomStream& rng = r.idle_rng[k];
+      const std::uint64_t contacts =
+          engine::sample_binomial(rng, touches, list.contact_probability);
+      const std::uint64_t leads =
+          engine::sample_binomial(rng, contacts, list.qualification_probability);
+      c.available -= touches;
+      if (touches > leads) {
+        const int back = day + 1 + static_cast<int>(std::ceil(list.cooling_off_days));
+        if (!c.back.empty() && c.back.back().first == back)
+          c.back.back().second += touches - leads;
+        else
+          c.back.emplace_back(back, touches - leads);
+        c.cooling += touches - leads;
+      }
+      out[0] += static_cast<double>(touches);
+      out[1] += static_cast<double>(leads);
+      out[2] += static_cast<double>(touches) * list.touch_minutes / 60.0;
+      for (std::uint64_t i = 0; i < leads; ++i)
+        push(r, OUTSIDE, list.enters, list.source, new_lead(r, list.source, at, rng));
+      added = added || leads > 0;
+    }
+    out[3] = static_cast<double>(c.available);
+    out[4] = static_cast<double>(c.cooling);
+  }
+  for (std::size_t k = 0; k < v.named_accounts.size(); ++k) {
+    const NamedAccounts& named = v.named_accounts[k];
+    double* out = row + 5 * v.cold_lists.size() + 3 * k;
+    std::uint64_t& left = r.accounts_left[k];
+    const double minutes = left > 0 ? idle_minutes(named) : 0.0;
+    if (minutes > 0.0) {
+      engine::RandomStream& rng = r.idle_rng[v.cold_lists.size() + k];
+      const double hours = minutes / 60.0;
+      const std::uint64_t n =
+          std::min(left, engine::sample_poisson(rng, hours * named.opportunities_per_hour));
+      out[1] += hours;
+      PoolQueue& q = r.queues[named.pool];
+      const RepRoster& roster = r.rosters[named.pool];
+      const int max_open = scenario_.capacity.pools[named.pool].max_open;
+      const bool held = pool_plans_[named.pool].holds[named.enters] != 0;
+      for (std::uint64_t i = 0; i < n; ++i) {
+        // The rep at work today with the fewest open deals and room for one more.
+        std::size_t rep = roster.size();
+        for (std::size_t j = 0; j < roster.size(); ++j) {
+          if (roster.window(j, day).empty()) continue;
+          if (max_open > 0 && q.open_deals(j) >= static_cast<std::size_t>(max_open)) continue;
+          if (rep == roster.size() || q.open_deals(j) < q.open_deals(rep)) rep = j;
+        }
+        if (rep == roster.size()) break;  // nobody has room: the rest wait for another day
+        Lead lead = new_lead(r, named.source, at, rng);
+        if (held) {
+          lead.owner = static_cast<std::uint16_t>(r.owner_offset[named.pool] + rep + 1);
+          q.hold(rep, at);
+        }
+        push(r, OUTSIDE, named.enters, named.source, lead);
+        --left;
+        out[0] += 1.0;
+        added = true;
+      }
+    }
+    out[2] = static_cast<double>(left);
+  }
+  return added;
+}
+
+void FunnelModel::apply_win_probabilities(Replication& r) const {
+  const auto& named = scenario_.valves.named_accounts;
+  for (std::size_t k = 0; k < named.size(); ++k) {
+    const std::size_t won = named_won_[k];
+    if (won == static_cast<std::size_t>(-1)) continue;
+    const std::size_t first = stage_first_[named[k].enters],
+                      last = stage_first_[named[k].enters + 1];
+    const double win = *named[k].win_probability;
+    for (std::size_t g = 0; g < segment_count_; ++g) {
+      const std::size_t pair = named[k].source * segment_count_ + g;
+      double others = 0.0;
+      for (std::size_t t = first; t < last; ++t)
+        if (t != won) others += r.probability[t * pairs_ + pair];
+      // The other transitions keep their proportions; without any, the rest stays put.
+      double cumulative = 0.0;
+      for (std::size_t t = first; t < last; ++t) {
+        double& q = r.probability[t * pairs_ + pair];
+        q = t == won ? win : (others > 0.0 ? q * (1.0 - win) / others : 0.0);
+        cumulative += q;
+        r.cumulative[pair * transitions_.size() + t] = cumulative;
+      }
+    }
+  }
 }
 
 bool FunnelModel::check_valves(Replication& r, std::size_t m, int day) const {
@@ -772,6 +966,8 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
       row[valve_metric_ + 3 * p + 1] = static_cast<double>(r.valve_leads[p * months + m]);
       row[valve_metric_ + 3 * p + 2] = r.valve_cost[p * months + m];
     }
+    if (const std::size_t n = idle_metric_count(); n > 0)
+      std::copy_n(r.idle_metrics.data() + m * n, n, row + idle_metric_);
   }
   if (pools > 0) write_capacity_metrics(r, out);
   if (scenario_.compensation.defined) write_compensation_metrics(r, out);
@@ -831,6 +1027,7 @@ void FunnelModel::simulate_once(Replication& r, bool unlimited, Reuse reuse) con
   r.bookings.assign(months, 0.0);
 
   draw_probabilities(r);
+  if (!named_won_.empty()) apply_win_probabilities(r);
   // New inquiries and the starting nurture pool come first: nothing they do depends on the
   // rep pools, so the twin's can be kept and reused by the run with capacity limits (they
   // are most of the work once every inquiry is scored).
@@ -960,7 +1157,7 @@ void FunnelModel::push(Replication& r, std::size_t from, std::size_t stage, std:
       if (programmes[p].stage == stage) ++r.day_entries[p][static_cast<std::size_t>(lead.time)];
   }
   const std::size_t m = month_at(lead.time);
-  ++r.stage_out[m * stage_count_ + from];
+  if (from != OUTSIDE) ++r.stage_out[m * stage_count_ + from];
   r.pending[(m * stage_count_ + stage) * source_count_ + source].push_back(lead);
 }
 
@@ -1429,6 +1626,8 @@ void FunnelModel::send_back(Replication& r, std::size_t from, std::size_t source
 
 void FunnelModel::flow(Replication& r) const {
   const bool valves = !scenario_.valves.reserve_programmes.empty();
+  const bool idle =
+      !scenario_.valves.cold_lists.empty() || !scenario_.valves.named_accounts.empty();
   for (std::size_t m = 0; m < period_count(); ++m) {
     sweep_month(r, m);
     if (scenario_.capacity.pools.empty()) {
@@ -1453,6 +1652,8 @@ void FunnelModel::flow(Replication& r) const {
         r.queues[p].advance(day_end, worker);
         sweep_month(r, m);
       }
+      // Idle time the pools left today goes to the cold lists and named accounts.
+      if (idle && !r.unlimited && work_idle(r, m, static_cast<int>(day_end) - 1)) sweep_month(r, m);
       // After the pools' day: a firing's leads arrive after its lead time, in the pools'
       // future, and join their queues as they come.
       if (valves && check_valves(r, m, static_cast<int>(day_end - begin))) sweep_month(r, m);
@@ -1536,9 +1737,11 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
               const FlatTransition& tr = transitions_[first + k];
               const std::uint32_t* chosen = r.chosen.data() + k * n;
               const bool judged = first + k == judged_transition_;
+              const double scale =
+                  delay_scale_.empty() ? 1.0 : delay_scale_[(first + k) * sources + src];
               for (std::size_t j = 0; j < r.chosen_count[k]; ++j) {
                 Lead lead = r.batch[chosen[j]];
-                lead.time += tr.delay(delays);
+                lead.time += scale * tr.delay(delays);
                 if (judged && rejected(r, src, lead, r.judging[src])) continue;
                 if (lead.owner != 0) release_if_leaving(r, lead, tr.to);
                 push(r, s, tr.to, src, lead);

@@ -197,6 +197,18 @@ class FunnelModel {
   bool check_valves(Replication& r, std::size_t m, int day) const;
   /// Programme p fires at day `now`: its yield of inquiries arrive after the lead time.
   void fire(Replication& r, std::size_t p, std::size_t m, double now) const;
+  /// The cold lists' and named accounts' metrics, and what their leads change in the model
+  /// (named accounts' win rates and cycles).
+  void add_idle_valves();
+  /// At the end of day `day` (0-based day of the horizon) of month m, after the pools' work
+  /// that day: each cold list and named accounts works the idle time its pool left (see
+  /// IdleWork). True if leads were added.
+  bool work_idle(Replication& r, std::size_t m, int day) const;
+  /// Named accounts' win probability in place of the scenario's, for their source's pairs.
+  void apply_win_probabilities(Replication& r) const;
+  /// A new lead of `source` entering a stage at `at`: segment by the source's mix and, with a
+  /// `leads` section, attributes, all drawn from `rng` (a valve's own stream).
+  Lead new_lead(Replication& r, std::size_t source, double at, engine::RandomStream& rng) const;
   /// The `compensation` metrics' names and ratio parts (constructor).
   void add_compensation_metrics();
   /// The replication's compensation behaviour: pass-on probability, attempts, AE time share.
@@ -311,6 +323,16 @@ class FunnelModel {
   std::size_t valve_metric_ = 0;           ///< per programme: fired, leads, cost
   std::vector<std::uint8_t> valve_stage_;  ///< per stage: some trigger counts its entries
   std::vector<DistributionSampler> valve_yield_;
+  std::size_t idle_metric_ = 0;  ///< first cold-list metric; the named accounts' follow them
+  std::size_t idle_metric_count() const {
+    return 5 * scenario_.valves.cold_lists.size() + 3 * scenario_.valves.named_accounts.size();
+  }
+  /// Per (transition, source): factor on the delays drawn (named accounts' cycle_factor); empty
+  /// when every factor is 1.
+  std::vector<double> delay_scale_;
+  /// Per named accounts: the transition from `enters` to a bookings stage whose probability
+  /// win_probability replaces (global index; npos without win_probability).
+  std::vector<std::size_t> named_won_;
   /// The accept stage, from which a lead passed on despite the rules is sent back; npos when
   /// no SDR plan can pass leads on.
   std::size_t unqualified_from_ = static_cast<std::size_t>(-1);

@@ -198,7 +198,8 @@ Scenario read_scenario(const YamlNode& root, DiagnosticSink& sink) {
   scenario.compensation = read_compensation(*map, scenario.capacity, ids, table);
   const SlaRead sla = read_sla(*map);
   scenario.sla = sla.sla;
-  scenario.valves = read_valves(*map, calendar, scenario.sla, ids);
+  scenario.valves = read_valves(*map, calendar, scenario.sla,
+                                ValveContext{ids, scenario.sources, table, scenario.capacity});
   for (const TrackSite& site : track_sites) {
     const std::size_t stage = scenario.initial_funnel[site.cohort].stage;
     if (!map->get("nurture"))

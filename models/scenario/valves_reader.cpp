@@ -27,11 +27,14 @@ constexpr double MAX_BELOW = 2.0;
 
 constexpr std::string_view VOLUME_PREFIX = "volume.";
 
-// The not-yet-modelled valves are named in the rule, so a user who looks for them learns why
-// only one key is valid.
-const char* const PROGRAMMES_REQUIRED =
-    "is required: the programmes marketing holds in reserve (the SDRs' cold list and the AEs' "
-    "named accounts are not modelled yet)";
+constexpr std::uint64_t MAX_ACCOUNTS = 10'000'000;
+constexpr double MAX_TOUCH_MINUTES = 480.0;
+constexpr double MAX_COOLING_DAYS = 3650.0;
+constexpr std::int64_t MAX_WAITING = 1'000'000;
+constexpr double MAX_OPPORTUNITIES_PER_HOUR = 10.0;
+constexpr double MAX_CYCLE_FACTOR = 10.0;
+
+const std::vector<std::string> KINDS = {"reserve_programmes", "cold_lists", "named_accounts"};
 
 // Days from the calendar's first day to the end of its last month.
 double horizon_days(const Calendar& calendar) {
@@ -220,6 +223,10 @@ ReserveProgramme read_programme(const MapCursor::Entry& entry, const MapCursor& 
   if (const auto budget_at = map->get("budget"))
     programme.budget =
         read_dollars(*budget_at, "dollars over the horizon (0 or absent: no limit)").value_or(0.0);
+  if (const auto budget_at = map->get("budget");
+      budget_at && programme.budget > 0.0 && programme.budget < programme.cost)
+    budget_at->error("is less than the cost of one firing (" + format_number(programme.cost) +
+                     "): the programme could never fire; raise it, or write 0 for no limit");
   bool triggered = false;
   if (const auto trigger_at = map->require("trigger"))
     triggered = read_trigger(*trigger_at, root, sla, ids, programme);
@@ -227,31 +234,207 @@ ReserveProgramme read_programme(const MapCursor::Entry& entry, const MapCursor& 
   return programme;
 }
 
+// True when `capacity.pools` could be read as a map, so that an id missing from it is unknown
+// rather than lost to a problem reported there.
+bool pools_readable(const MapCursor& root) {
+  const auto at = root.get("capacity");
+  if (!at || !at->node().is_map()) return false;
+  const YamlNode::Entry* pools = at->node().find("pools");
+  return pools == nullptr || pools->value.is_null() || pools->value.is_map();
+}
+
+// `pool`: a pool of `capacity`, as its index.
+std::optional<std::size_t> read_pool(const YamlCursor& at, const MapCursor& root,
+                                     const Capacity& capacity) {
+  const auto id = at.id();
+  if (!id) return std::nullopt;
+  if (!root.has("capacity")) {
+    at.error(
+        "needs a `capacity` section: the list is worked with the idle time of one of its "
+        "pools");
+    return std::nullopt;
+  }
+  std::vector<std::string> ids;
+  for (const RepPool& pool : capacity.pools) ids.push_back(pool.id);
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] == *id) return i;
+  if (pools_readable(root))
+    at.error("unknown pool" + (ids.empty() ? std::string(" (capacity defines no pools)")
+                                           : suggestion_text(*id, ids)));
+  return std::nullopt;
+}
+
+// `enters`: a declared stage other than the entry stage (new inquiries are the reserve
+// programmes' business).
+std::optional<std::size_t> read_enters(const YamlCursor& at, const ScenarioIds& ids,
+                                       const StageTable& table) {
+  const auto id = at.id();
+  if (!id) return std::nullopt;
+  const auto stage = ids.stages.index_of(*id);
+  if (!stage) {
+    if (ids.stages.known) at.error("unknown stage" + suggestion_text(*id, ids.stages.ids));
+    return std::nullopt;
+  }
+  if (table.entry && *stage == *table.entry) {
+    at.error(
+        "is the entry stage; leads from idle time enter a later stage (a reserve "
+        "programme adds inquiries)");
+    return std::nullopt;
+  }
+  return stage;
+}
+
+// The keys both idle-time valves share; false when the pool, source or stage could not be
+// resolved.
+bool read_idle_work(const MapCursor& map, const MapCursor& root, const Capacity& capacity,
+                    const ScenarioIds& ids, const StageTable& table, IdleWork& work) {
+  std::optional<std::size_t> pool, source, enters;
+  if (const auto pool_at = map.require("pool")) pool = read_pool(*pool_at, root, capacity);
+  if (const auto source_at = map.require("source")) source = read_source(*source_at, ids);
+  if (const auto enters_at = map.require("enters")) enters = read_enters(*enters_at, ids, table);
+  if (const auto share_at = map.get("idle_share"))
+    work.idle_share = share_at->number(above_at_most(0.0, 1.0)).value_or(work.idle_share);
+  if (const auto waiting_at = map.get("when_waiting_at_most"))
+    work.when_waiting_at_most = static_cast<int>(waiting_at->integer(0, MAX_WAITING).value_or(0));
+  work.pool = pool.value_or(0);
+  work.source = source.value_or(0);
+  work.enters = enters.value_or(0);
+  return pool && source && enters;
+}
+
+std::uint64_t read_count(const YamlCursor& at, std::uint64_t max) {
+  const auto value = at.integer(0, static_cast<std::int64_t>(max));
+  return value ? static_cast<std::uint64_t>(*value) : 0;
+}
+
+ColdList read_cold_list(const MapCursor::Entry& entry, const MapCursor& root,
+                        const Capacity& capacity, const ScenarioIds& ids, const StageTable& table,
+                        bool& resolved) {
+  ColdList list;
+  list.id = entry.key;
+  resolved = false;
+  const auto map = MapCursor::open(
+      entry.value, {"pool", "source", "enters", "idle_share", "when_waiting_at_most", "size",
+                    "replenish_per_month", "touch_minutes", "contact_probability",
+                    "qualification_probability", "cooling_off_days"});
+  if (!map) return list;
+  resolved = read_idle_work(*map, root, capacity, ids, table, list);
+  if (resolved && capacity.pools[list.pool].works.empty()) {
+    map->get("pool")->error(
+        "works no stage, so it has no queue to leave it idle; a cold list "
+        "is worked by a pool that works inbound leads");
+    resolved = false;
+  }
+  if (const auto size_at = map->require("size")) list.size = read_count(*size_at, MAX_ACCOUNTS);
+  if (const auto at = map->get("replenish_per_month"))
+    list.replenish_per_month = read_count(*at, MAX_ACCOUNTS);
+  if (const auto at = map->require("touch_minutes"))
+    list.touch_minutes = at->number(above_at_most(0.0, MAX_TOUCH_MINUTES)).value_or(1.0);
+  if (const auto at = map->require("contact_probability"))
+    list.contact_probability = at->number(between(0.0, 1.0)).value_or(0.0);
+  if (const auto at = map->require("qualification_probability"))
+    list.qualification_probability = at->number(between(0.0, 1.0)).value_or(0.0);
+  if (const auto at = map->get("cooling_off_days"))
+    list.cooling_off_days =
+        at->number(between(0.0, MAX_COOLING_DAYS)).value_or(list.cooling_off_days);
+  return list;
+}
+
+// `win_probability` needs a transition from `enters` to a bookings stage to replace.
+bool wins_somewhere(const StageTable& table, std::size_t stage) {
+  for (const Transition& t : table.stages[stage].transitions)
+    if (t.to < table.stages.size() && table.stages[t.to].bookings) return true;
+  return false;
+}
+
+NamedAccounts read_named_accounts(const MapCursor::Entry& entry, const MapCursor& root,
+                                  const Capacity& capacity, const std::vector<Source>& sources,
+                                  const ScenarioIds& ids, const StageTable& table, bool& resolved) {
+  NamedAccounts named;
+  named.id = entry.key;
+  resolved = false;
+  const auto map = MapCursor::open(
+      entry.value, {"pool", "source", "enters", "idle_share", "when_waiting_at_most", "accounts",
+                    "opportunities_per_hour", "win_probability", "cycle_factor"});
+  if (!map) return named;
+  resolved = read_idle_work(*map, root, capacity, ids, table, named);
+  if (resolved && named.source < sources.size()) {
+    const Source& source = sources[named.source];
+    if (source.volume > 0.0 || !source.bursts.empty()) {
+      map->get("source")->error(
+          "must be a source with no inquiries of its own (monthly_volume: 0, no bursts): the "
+          "win rate and cycle of the named accounts apply to every lead of the source");
+      resolved = false;
+    }
+  }
+  if (const auto at = map->require("accounts")) named.accounts = read_count(*at, MAX_ACCOUNTS);
+  if (const auto at = map->require("opportunities_per_hour"))
+    named.opportunities_per_hour =
+        at->number(above_at_most(0.0, MAX_OPPORTUNITIES_PER_HOUR)).value_or(0.0);
+  if (const auto at = map->get("win_probability")) {
+    named.win_probability = at->number(between(0.0, 1.0));
+    if (resolved && named.enters < table.stages.size() && !wins_somewhere(table, named.enters)) {
+      at->error("needs a transition from " + table.stages[named.enters].id +
+                " to a stage with `bookings: true`: that transition's probability is the one "
+                "it replaces");
+      resolved = false;
+    }
+  }
+  if (const auto at = map->get("cycle_factor"))
+    named.cycle_factor = at->number(above_at_most(0.0, MAX_CYCLE_FACTOR)).value_or(1.0);
+  return named;
+}
+
 }  // namespace
 
 Valves read_valves(const MapCursor& root, const std::optional<Calendar>& calendar, const Sla& sla,
-                   const ScenarioIds& ids) {
+                   const ValveContext& context) {
+  const ScenarioIds& ids = context.ids;
   Valves valves;
   const auto at = root.get("valves");
   if (!at) return valves;
   // Every problem is reported where it is found; the section is usable only without any.
   const std::size_t problems_before = at->sink().size();
-  const auto map = MapCursor::open(*at, {"reserve_programmes"});
+  const auto map = MapCursor::open(*at, KINDS);
   if (!map) return valves;
-  const auto programmes_at = map->get("reserve_programmes");
-  if (!programmes_at) {
-    map->missing("reserve_programmes", PROGRAMMES_REQUIRED);
+  if (!map->has("reserve_programmes") && !map->has("cold_lists") && !map->has("named_accounts")) {
+    at->error(
+        "must define at least one of reserve_programmes (marketing's), cold_lists (the "
+        "SDRs') and named_accounts (the AEs')");
     return valves;
   }
-  const auto programmes = MapCursor::open_ids(*programmes_at);
-  if (!programmes) return valves;
-  if (programmes->entries().empty()) programmes_at->error("must define at least one programme");
   bool all_resolved = true;
-  for (const auto& entry : programmes->entries()) {
-    bool resolved = false;
+  // Every valve's metrics are valve.<id>.*, so an id names one valve of any kind.
+  std::vector<std::string> seen;
+  auto each = [&](const std::string& kind, auto&& read) {
+    const auto kind_at = map->get(kind);
+    if (!kind_at) return;
+    const auto entries = MapCursor::open_ids(*kind_at);
+    if (!entries) return;
+    if (entries->entries().empty())
+      kind_at->error("must define at least one valve, or be left out");
+    for (const auto& entry : entries->entries()) {
+      if (std::find(seen.begin(), seen.end(), entry.key) != seen.end())
+        entry.value.error("valve id " + entry.key +
+                          " is already used by another valve: its metrics are valve." + entry.key +
+                          ".*, so ids are unique across the valve kinds");
+      seen.push_back(entry.key);
+      bool resolved = false;
+      read(entry, resolved);
+      all_resolved = all_resolved && resolved;
+    }
+  };
+  each("reserve_programmes", [&](const MapCursor::Entry& entry, bool& resolved) {
     valves.reserve_programmes.push_back(read_programme(entry, root, calendar, sla, ids, resolved));
-    all_resolved = all_resolved && resolved;
-  }
+  });
+  each("cold_lists", [&](const MapCursor::Entry& entry, bool& resolved) {
+    valves.cold_lists.push_back(
+        read_cold_list(entry, root, context.capacity, ids, context.table, resolved));
+  });
+  each("named_accounts", [&](const MapCursor::Entry& entry, bool& resolved) {
+    valves.named_accounts.push_back(read_named_accounts(
+        entry, root, context.capacity, context.sources, ids, context.table, resolved));
+  });
   if (at->sink().size() != problems_before || !all_resolved) return Valves{};
   valves.defined = true;
   return valves;

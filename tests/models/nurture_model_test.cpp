@@ -107,19 +107,26 @@ double initial_total(const fm::Scenario& s) {
   return total;
 }
 
-// Every lead ever created (the starting funnel plus every inquiry) is, at each month end, in
-// exactly one stage or has left the model: sum of stocks + leads left so far = created.
+// Every lead ever created (the starting funnel, every inquiry and the leads the cold lists and
+// named accounts make) is, at each month end, in exactly one stage or has left the model:
+// sum of stocks + leads left so far = created.
 void expect_conservation(const fm::FunnelModel& model, const fe::ResultCube& cube) {
   const auto& sc = model.scenario();
   const std::size_t entry = cube.metric_index("volume." + sc.stages[sc.entry_stage].id);
   const std::size_t left = cube.metric_index("funnel.left");
   std::vector<std::size_t> stocks;
   for (const auto& stage : sc.stages) stocks.push_back(cube.metric_index("stock." + stage.id));
+  std::vector<std::size_t> made;
+  for (const auto& list : sc.valves.cold_lists)
+    made.push_back(cube.metric_index("valve." + list.id + ".leads"));
+  for (const auto& named : sc.valves.named_accounts)
+    made.push_back(cube.metric_index("valve." + named.id + ".opportunities"));
   const double start = initial_total(sc);
   for (std::size_t r = 0; r < cube.replications(); ++r) {
     double created = start, gone = 0.0;
     for (std::size_t m = 0; m < cube.periods(); ++m) {
       created += cube.at(r, m, entry);
+      for (std::size_t k : made) created += cube.at(r, m, k);
       gone += cube.at(r, m, left);
       double held = 0.0;
       for (std::size_t k : stocks) {

@@ -36,7 +36,7 @@ TEST(ScenarioLoader, DefaultScenarioLoadsWithTheDocumentedStructure) {
   EXPECT_EQ(s.file_name, "<default>");
   EXPECT_EQ(s.calendar.start_year, 2027);
   EXPECT_EQ(s.calendar.horizon_months, 12);
-  ASSERT_EQ(s.sources.size(), 5u);
+  ASSERT_EQ(s.sources.size(), 7u);  // five inbound sources, then the valves' two
   ASSERT_EQ(s.segments.size(), 3u);
   EXPECT_EQ(s.stages.size(), 10u);
   EXPECT_EQ(s.stages[s.entry_stage].id, "inquiry");
@@ -57,7 +57,7 @@ TEST(ScenarioLoader, DefaultScenarioLoadsWithTheDocumentedStructure) {
   EXPECT_TRUE(s.stages[index_of(s, "won")].bookings);
   // MQL->SAL {rate: 0.87, observed_on: 400}: Beta(348.5, 52.5), for every source and segment.
   const Transition& accept = transition(s, "mql", "sal");
-  ASSERT_EQ(accept.probability.size(), 15u);
+  ASSERT_EQ(accept.probability.size(), 21u);
   EXPECT_EQ(accept.probability[7].kind, ProbabilitySpec::Kind::Beta);
   EXPECT_DOUBLE_EQ(accept.probability[7].alpha, 0.87 * 400 + 0.5);  // not exact in binary
   EXPECT_DOUBLE_EQ(accept.probability[7].beta, (1 - 0.87) * 400 + 0.5);

@@ -214,22 +214,140 @@ TEST(ValvesReader, RequiredKeysAreReportedMissing) {
   }
 }
 
-TEST(ValvesReader, TheSectionNeedsAtLeastOneReserveProgramme) {
+TEST(ValvesReader, TheSectionNeedsAtLeastOneValve) {
   const std::string empty = with_valves("valves: {}\n");
-  const Diagnostic missing = about(problems(empty), "valves.reserve_programmes");
+  const Diagnostic missing = about(problems(empty), "valves");
   EXPECT_EQ(missing.line, valves_line(empty, "valves: {}"));
-  EXPECT_NE(missing.rule.find("is required"), std::string::npos) << missing.rule;
-  EXPECT_NE(missing.rule.find("not modelled yet"), std::string::npos) << missing.rule;
+  EXPECT_NE(missing.rule.find("must define at least one of reserve_programmes"), std::string::npos)
+      << missing.rule;
 
   const std::string none = with_valves("valves:\n  reserve_programmes: {}\n");
   const Diagnostic d = about(problems(none), "valves.reserve_programmes");
   EXPECT_EQ(d.line, valves_line(none, "reserve_programmes: {}"));
-  EXPECT_EQ(d.rule, "must define at least one programme");
+  EXPECT_EQ(d.rule, "must define at least one valve, or be left out");
 
   const std::string other = with_valves(edit(VALVES, "valves:\n", "valves:\n  cold_list: {}\n"));
   const Diagnostic unknown = about(problems(other), "valves.cold_list");
   EXPECT_EQ(unknown.line, valves_line(other, "cold_list: {}"));
-  EXPECT_NE(unknown.rule.find("reserve_programmes"), std::string::npos) << unknown.rule;
+  EXPECT_NE(unknown.rule.find("did you mean 'cold_lists'"), std::string::npos) << unknown.rule;
+}
+
+TEST(ValvesReader, ABudgetBelowOneFiringIsRefused) {
+  const std::string text = with_valves(edit(VALVES, "budget: 60000", "budget: 10000"));
+  const Diagnostic d = about(problems(text), BLITZ + ".budget");
+  EXPECT_EQ(d.line, valves_line(text, "budget: 10000"));
+  EXPECT_NE(d.rule.find("is less than the cost of one firing (15000)"), std::string::npos)
+      << d.rule;
+}
+
+// A cold list and named accounts writing every key.
+const std::string IDLE = R"(valves:
+  cold_lists:
+    targets:
+      pool: sdr
+      source: outbound
+      enters: sal
+      size: 2000
+      replenish_per_month: 100
+      touch_minutes: 8
+      contact_probability: 0.12
+      qualification_probability: 0.15
+      cooling_off_days: 42
+      idle_share: 0.3
+      when_waiting_at_most: 10
+  named_accounts:
+    strategic:
+      pool: ae
+      source: named_accounts
+      enters: opportunity
+      accounts: 400
+      opportunities_per_hour: 0.08
+      idle_share: 0.5
+      when_waiting_at_most: 3
+      win_probability: 0.22
+      cycle_factor: 1.3
+)";
+
+TEST(ValvesReader, ReadsEveryKeyOfAColdListAndNamedAccounts) {
+  const Scenario s = load_scenario_text(with_valves(IDLE), "test.yaml");
+  ASSERT_TRUE(s.valves.defined);
+  EXPECT_TRUE(s.valves.reserve_programmes.empty());
+  ASSERT_EQ(s.valves.cold_lists.size(), 1u);
+  const ColdList& c = s.valves.cold_lists[0];
+  EXPECT_EQ(c.id, "targets");
+  EXPECT_EQ(s.capacity.pools[c.pool].id, "sdr");
+  EXPECT_EQ(s.sources[c.source].id, "outbound");
+  EXPECT_EQ(s.stages[c.enters].id, "sal");
+  EXPECT_EQ(c.size, 2000u);
+  EXPECT_EQ(c.replenish_per_month, 100u);
+  EXPECT_EQ(c.touch_minutes, 8.0);
+  EXPECT_EQ(c.contact_probability, 0.12);
+  EXPECT_EQ(c.qualification_probability, 0.15);
+  EXPECT_EQ(c.cooling_off_days, 42.0);
+  EXPECT_EQ(c.idle_share, 0.3);
+  EXPECT_EQ(c.when_waiting_at_most, 10);
+  ASSERT_EQ(s.valves.named_accounts.size(), 1u);
+  const NamedAccounts& n = s.valves.named_accounts[0];
+  EXPECT_EQ(n.id, "strategic");
+  EXPECT_EQ(s.capacity.pools[n.pool].id, "ae");
+  EXPECT_EQ(s.sources[n.source].id, "named_accounts");
+  EXPECT_EQ(s.stages[n.enters].id, "opportunity");
+  EXPECT_EQ(n.accounts, 400u);
+  EXPECT_EQ(n.opportunities_per_hour, 0.08);
+  EXPECT_EQ(n.idle_share, 0.5);
+  EXPECT_EQ(n.when_waiting_at_most, 3);
+  ASSERT_TRUE(n.win_probability.has_value());
+  EXPECT_EQ(*n.win_probability, 0.22);
+  EXPECT_EQ(n.cycle_factor, 1.3);
+}
+
+TEST(ValvesReader, EachIdleValveRuleIsReportedAtItsKeyAndLine) {
+  struct Case {
+    std::string from, to;  // the edit of IDLE
+    std::string key;       // after valves.
+    std::string says;
+  };
+  const std::string LIST = "cold_lists.targets", NAMED = "named_accounts.strategic";
+  const std::vector<Case> cases = {
+      {"pool: sdr", "pool: sdrs", LIST + ".pool", "unknown pool; did you mean 'sdr'?"},
+      {"source: outbound", "source: outbond", LIST + ".source", "unknown source"},
+      {"enters: sal", "enters: sale", LIST + ".enters", "unknown stage; did you mean 'sal'?"},
+      {"enters: sal", "enters: inquiry", LIST + ".enters", "is the entry stage"},
+      {"size: 2000", "size: -5", LIST + ".size", "must be >= 0"},
+      {"touch_minutes: 8", "touch_minutes: 0", LIST + ".touch_minutes", "must be > 0"},
+      {"contact_probability: 0.12", "contact_probability: 1.5", LIST + ".contact_probability",
+       "must be between 0 and 1"},
+      {"cooling_off_days: 42", "cooling_off_days: -1", LIST + ".cooling_off_days", "must be >= 0"},
+      {"idle_share: 0.3", "idle_share: 0", LIST + ".idle_share", "must be > 0"},
+      {"when_waiting_at_most: 10", "when_waiting_at_most: -1", LIST + ".when_waiting_at_most",
+       "must be >= 0"},
+      {"source: named_accounts", "source: webinars", NAMED + ".source",
+       "must be a source with no inquiries of its own"},
+      {"pool: ae", "pool: a", NAMED + ".pool", "unknown pool"},
+      {"opportunities_per_hour: 0.08", "opportunities_per_hour: 0",
+       NAMED + ".opportunities_per_hour", "must be > 0"},
+      {"win_probability: 0.22", "win_probability: 1.2", NAMED + ".win_probability",
+       "must be between 0 and 1"},
+      {"cycle_factor: 1.3", "cycle_factor: 0", NAMED + ".cycle_factor", "must be > 0"},
+  };
+  for (const Case& c : cases) {
+    const std::string text = with_valves(edit(IDLE, c.from, c.to));
+    const Diagnostic d = about(problems(text), "valves." + c.key);
+    EXPECT_EQ(d.line, valves_line(text, c.to)) << c.to;
+    EXPECT_NE(d.rule.find(c.says), std::string::npos) << c.to << ": " << d.rule;
+  }
+  // A win probability replaces the one of a transition to a bookings stage.
+  const std::string text = with_valves(edit(IDLE, "enters: opportunity", "enters: sql"));
+  const Diagnostic d = about(problems(text), "valves." + NAMED + ".win_probability");
+  EXPECT_NE(d.rule.find("needs a transition from sql to a stage with `bookings: true`"),
+            std::string::npos)
+      << d.rule;
+}
+
+TEST(ValvesReader, ValveIdsAreUniqueAcrossTheKinds) {
+  const std::string text = with_valves(edit(IDLE, "    strategic:", "    targets:"));
+  const Diagnostic d = about(problems(text), "valves.named_accounts.targets");
+  EXPECT_NE(d.rule.find("is already used by another valve"), std::string::npos) << d.rule;
 }
 
 TEST(ValvesReader, ATriggerNeedsAnSlaSection) {

@@ -1,4 +1,5 @@
-// funnelsim valves: both runs are the forecasts with and without the valves, paired.
+// funnelsim valves: the runs are the forecasts with and without the valves, paired, and each
+// valve alone against none.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,9 @@ TEST(CliValves, RunsAreTheForecastsWithAndWithoutTheValves) {
   ASSERT_EQ(r.code, EXIT_OK) << r.err;
   EXPECT_CONTAINS(r.out, "Reserve programme webinar_blitz");
   EXPECT_CONTAINS(r.out, "without -> with valves");
+  EXPECT_CONTAINS(r.out, "Cold list target_accounts");
+  EXPECT_CONTAINS(r.out, "Named accounts strategic_accounts");
+  EXPECT_CONTAINS(r.out, "5 runs");
   const Json v = Json::parse(read_text(dir.file("v.json")));
   EXPECT_EQ(v["format"], "funnelsim.valves");
   r = run({"forecast", scenario, "-n", "12", "--json", dir.file("with.json"), "-q"});
@@ -53,7 +57,25 @@ TEST(CliValves, RunsAreTheForecastsWithAndWithoutTheValves) {
   }
   // January starts behind pace in every replication (the funnel fills up): it fires.
   EXPECT_EQ(with["metrics"]["valve.webinar_blitz.fired"]["mean"][0].get<double>(), 1.0);
-  EXPECT_EQ(v["only_in_variant"].size(), 3u);  // the valve's fired, leads, cost
+  // The default's cold list and named accounts come with `extends`: 3 + 5 + 3 valve metrics.
+  EXPECT_EQ(v["only_in_variant"].size(), 11u);
+  // Each valve alone, then all of them: the last is the paired comparison itself, and each
+  // alone is the forecast with only that valve.
+  ASSERT_EQ(v["effects"].size(), 4u);
+  EXPECT_EQ(v["effects"][3]["id"], "all");
+  EXPECT_EQ(v["effects"][3]["differences"]["volume.sal"]["mean"],
+            v["metrics"]["volume.sal"]["totals"]["difference"]["mean"]);
+  EXPECT_EQ(v["effects"][1]["id"], "target_accounts");
+  r = run({"forecast", scenario, "--set", "valves.reserve_programmes=", "--set",
+           "valves.named_accounts=", "-n", "12", "--json", dir.file("list.json"), "-q"});
+  ASSERT_EQ(r.code, EXIT_OK) << r.err;
+  const Json list = Json::parse(read_text(dir.file("list.json")));
+  const Json& alone = v["effects"][1]["differences"]["volume.sal"]["mean"];
+  const Json& totals = list["totals"]["metrics"]["volume.sal"]["mean"];
+  const Json& base = v["metrics"]["volume.sal"]["totals"]["base"]["mean"];
+  for (std::size_t g = 0; g < alone.size(); ++g)
+    EXPECT_NEAR(alone[g].get<double>(), totals[g].get<double>() - base[g].get<double>(),
+                1e-9 * totals[g].get<double>());
 }
 
 TEST(CliValves, RefusesAScenarioWithoutValves) {
