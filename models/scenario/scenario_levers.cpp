@@ -60,6 +60,20 @@ constexpr LeverRule RULES[] = {
     {"valves.reserve_programmes.*.max_per_quarter", true, 1.0, 100.0},
     {"valves.reserve_programmes.*.budget", false, 0.0, BIG},
     {"valves.reserve_programmes.*.trigger.below", false, 1e-9, 2.0},
+    {"valves.cold_lists.*.size", true, 0.0, 1e7},
+    {"valves.cold_lists.*.replenish_per_month", true, 0.0, 1e7},
+    {"valves.cold_lists.*.touch_minutes", false, 1e-9, 480.0},
+    {"valves.cold_lists.*.contact_probability", false, 0.0, 1.0},
+    {"valves.cold_lists.*.qualification_probability", false, 0.0, 1.0},
+    {"valves.cold_lists.*.cooling_off_days", false, 0.0, 3650.0},
+    {"valves.cold_lists.*.idle_share", false, 1e-9, 1.0},
+    {"valves.cold_lists.*.when_waiting_at_most", true, 0.0, 1e6},
+    {"valves.named_accounts.*.accounts", true, 0.0, 1e7},
+    {"valves.named_accounts.*.opportunities_per_hour", false, 1e-9, 10.0},
+    {"valves.named_accounts.*.idle_share", false, 1e-9, 1.0},
+    {"valves.named_accounts.*.when_waiting_at_most", true, 0.0, 1e6},
+    {"valves.named_accounts.*.win_probability", false, 0.0, 1.0},
+    {"valves.named_accounts.*.cycle_factor", false, 1e-9, 10.0},
 };
 
 std::vector<std::string_view> split(std::string_view path) {

@@ -39,6 +39,15 @@ TEST(ScenarioLevers, DefaultScenarioLeversHaveTheirValuesAndRanges) {
   EXPECT_TRUE(blitzes->whole);
   EXPECT_EQ(blitzes->lower, 1.0);
   ASSERT_NE(find(levers, "valves.reserve_programmes.webinar_blitz.trigger.below"), nullptr);
+  const Lever* share = find(levers, "valves.cold_lists.target_accounts.idle_share");
+  ASSERT_NE(share, nullptr);
+  EXPECT_EQ(share->value, 0.3);
+  EXPECT_EQ(share->upper, 1.0);
+  const Lever* waiting =
+      find(levers, "valves.named_accounts.strategic_accounts.when_waiting_at_most");
+  ASSERT_NE(waiting, nullptr);
+  EXPECT_TRUE(waiting->whole);
+  EXPECT_EQ(find(levers, "valves.named_accounts.strategic_accounts.win_probability")->upper, 1.0);
   // Not levers: distribution parameters, seasonality, observation counts, the seed.
   for (const Lever& l : levers) {
     EXPECT_EQ(l.key.find("deal_value"), std::string::npos) << l.key;

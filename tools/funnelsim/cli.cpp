@@ -119,20 +119,26 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   ValvesOptions valves;
   CLI::App* vv = app.add_subcommand(
       "valves",
-      "The valve effect: the scenario run with and without its valves on the same random "
-      "numbers; per month, each SLA metric's mean and spread, the probability of meeting its "
-      "target, the valves' firings, leads and cost, the cost per extra lead, and the idle "
-      "capacity the valves' leads used.");
+      "The valve effect: the scenario run without its valves, with them and (with more than "
+      "one) with each alone, on the same random numbers. Prints per month what each valve did "
+      "(a reserve programme's firings, leads and cost; a cold list's touches, leads, hours and "
+      "accounts left; named accounts' opportunities and hours), each SLA metric's mean, spread "
+      "and probability of meeting its target without -> with the valves, the cost per extra "
+      "lead, each valve's paired effect on the horizon's SLA volumes, pipeline and bookings, "
+      "and the idle capacity used. The twin run without capacity limits is skipped (it "
+      "changes only conversions_lost).");
   add_scenario_options(*vv, valves.scenario);
   add_run_options(*vv, valves.run, "the scenario's run.replications, else 1000");
   vv->add_option("--json", valves.json,
-                 "Write both runs' statistics and every metric's paired difference (format "
-                 "funnelsim.valves 1.0, laid out as funnelsim.comparison)")
+                 "Write the runs without and with the valves, every metric's paired difference "
+                 "and each valve's effect (format funnelsim.valves 1.0, laid out as "
+                 "funnelsim.comparison plus `effects`)")
       ->type_name("FILE");
   vv->add_flag("-q,--quiet", valves.quiet, "Print nothing but errors");
   vv->footer(
       "Examples:\n"
-      "  funnelsim valves                     # the default scenario's reserve programme\n"
+      "  funnelsim valves                     # the default scenario's three valves\n"
+      "  funnelsim valves --set valves.cold_lists.target_accounts.idle_share=0.6\n"
       "  funnelsim valves my.yaml -n 2000 --json valves.json\n"
       "Exit codes: 0 ok, 1 failure while running or writing, 2 bad input.");
 
