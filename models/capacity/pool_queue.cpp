@@ -149,6 +149,16 @@ double PoolQueue::working_minutes(int day) const {
   return minutes;
 }
 
+double PoolQueue::window_minutes(int day) const {
+  if (unlimited_) return 0.0;
+  double minutes = 0.0;
+  for (std::size_t rep = 0; rep < roster_->size(); ++rep) {
+    const RepRoster::Window w = roster_->window(rep, day);
+    if (!w.empty()) minutes += (w.end - w.begin) * MINUTES_PER_DAY;
+  }
+  return minutes;
+}
+
 double PoolQueue::next_working_from(std::size_t rep, double t) {
   constexpr double INF = std::numeric_limits<double>::infinity();
   if (at_limit(rep)) return INF;

@@ -106,6 +106,9 @@ class PoolQueue {
   /// Minutes the reps can work on day `day`: their windows (ramp and time share applied) less
   /// the time their open deals take now. 0 in unlimited mode.
   double working_minutes(int day) const;
+  /// The reps' windows on day `day` in minutes (ramp and time share applied), open deals
+  /// aside. 0 in unlimited mode.
+  double window_minutes(int day) const;
 
   const PoolMonthly& monthly() const { return monthly_; }
   PoolMonthly& monthly() { return monthly_; }

@@ -628,7 +628,13 @@ bool FunnelModel::work_idle(Replication& r, std::size_t m, int day) const {
     const NamedAccounts& named = v.named_accounts[k];
     double* out = row + 5 * v.cold_lists.size() + 3 * k;
     std::uint64_t& left = r.accounts_left[k];
-    const double minutes = left > 0 ? idle_minutes(named) : 0.0;
+    double minutes = left > 0 ? idle_minutes(named) : 0.0;
+    // A pay plan that moves AE time off inbound (compensation: inbound_time_share s < 1)
+    // moves it here: the windows at share s, times (1 - s) / s, every working day.
+    const Compensation& pay = scenario_.compensation;
+    if (left > 0 && r.ae_time_share < 1.0 && pay.ae && pay.ae->pool == named.pool)
+      minutes +=
+          r.queues[named.pool].window_minutes(day) * (1.0 - r.ae_time_share) / r.ae_time_share;
     if (minutes > 0.0) {
       engine::RandomStream& rng = r.idle_rng[v.cold_lists.size() + k];
       const double hours = minutes / 60.0;

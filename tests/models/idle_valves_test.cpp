@@ -174,6 +174,26 @@ TEST(IdleValves, NamedAccountsSpendTheIdleHoursAndYieldPoissonOpportunities) {
   }
 }
 
+// Paid on new logos, AEs keep a share s of their time for inbound (here exactly 1 - 0.4 x 0.5
+// = 0.8); the rest goes to the named accounts every working day, on top of the idle share.
+TEST(IdleValves, TimeAPayPlanMovesOffInboundGoesToNamedAccounts) {
+  const std::string pay = R"(compensation:
+  ae:
+    pool: ae
+    plan: new_logos
+    observed_plan: bookings
+    variable_share: 0.5
+  elasticities:
+    new_logos: {inbound_time_share: -0.4}
+)";
+  const auto cube = run(FunnelModel(load_scenario_text(AES + pay, "aes.yaml")), 20, SEED);
+  // Windows at s: 5 x 8 x 0.8 = 32 hours a day, all idle: half of it, plus 32 x 0.2 / 0.8.
+  const std::vector<double> days = {21.0, 20.0, 23.0};
+  for (int m = 0; m < 3; ++m)
+    for (double x : values(cube, "valve.strategic.hours", m))
+      ASSERT_NEAR(x, days[static_cast<std::size_t>(m)] * (16.0 + 8.0), 1e-9);
+}
+
 TEST(IdleValves, NamedAccountsCloseAtTheirOwnRateAndCycle) {
   for (const double factor : {1.0, 2.0}) {
     const auto cube = run(
