@@ -17,6 +17,8 @@ std::string os_reason(int error) {
   return std::generic_category().message(error);
 }
 
+std::atomic<bool> discarding{false};
+
 std::filesystem::path temp_path_for(const std::filesystem::path& destination,
                                     unsigned long counter) {
   // Built by appending: GCC 12 warns falsely (-Wrestrict, bug 105651) on "." + std::string.
@@ -26,10 +28,18 @@ std::filesystem::path temp_path_for(const std::filesystem::path& destination,
   name += std::to_string(::getpid());
   name += '.';
   name += std::to_string(counter);
+  if (discarding) return std::filesystem::temp_directory_path() / name;
   return destination.parent_path() / name;
 }
 
 }  // namespace
+
+void set_output_discarded(bool discard) {
+  discarding = discard;
+}
+bool output_discarded() {
+  return discarding;
+}
 
 AtomicFile::AtomicFile(std::filesystem::path destination) : destination_(std::move(destination)) {
   if (!destination_.has_filename())
@@ -86,6 +96,12 @@ void AtomicFile::commit() {
   if (::close(fd) != 0)
     throw std::runtime_error("cannot close '" + temp_path_.string() + "' (for '" +
                              destination_.string() + "'): " + os_reason(errno));
+  if (discarding) {
+    committed_ = true;
+    std::error_code ignored;
+    std::filesystem::remove(temp_path_, ignored);
+    return;
+  }
   std::error_code error;
   std::filesystem::rename(temp_path_, destination_, error);
   if (error)

@@ -46,6 +46,12 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+/// In a distributed run every process computes the same outputs and one writes them: on the
+/// others, set_output_discarded(true) makes every AtomicFile write its temporary file in the
+/// system's temporary directory and remove it at commit(), leaving the destination alone.
+void set_output_discarded(bool discard);
+bool output_discarded();
+
 /// Writes `text` to `path` through an AtomicFile: the destination appears complete or not at all.
 void write_file_atomically(const std::string& path, std::string_view text);
 

@@ -70,13 +70,22 @@ void write_uint64(const ErrorScope& errors, hid_t location, const char* name, st
   write_attribute(errors, location, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, space.get(), &value);
 }
 
+/// Creation properties of class `kind` (dataset or group) without modification times, so
+/// that the same results make the same bytes (a distributed run's file equals one process's).
+Handle untimed(const ErrorScope& errors, hid_t kind, const std::string& what) {
+  Handle properties = errors.own(H5Pcreate(kind), H5Pclose, what);
+  errors.check(H5Pset_obj_track_times(properties.get(), 0), what);
+  return properties;
+}
+
 void write_string_dataset(const ErrorScope& errors, hid_t location, const std::string& name,
                           const std::vector<std::string>& values) {
   const std::string what = "writing dataset '/" + name + "'";
   const Handle type = hdf5::utf8_string_type(errors);
   const Handle space = simple_space(errors, {values.size()});
+  const Handle properties = untimed(errors, H5P_DATASET_CREATE, what);
   const Handle dataset = errors.own(H5Dcreate2(location, name.c_str(), type.get(), space.get(),
-                                               H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                               H5P_DEFAULT, properties.get(), H5P_DEFAULT),
                                     H5Dclose, what);
   const std::vector<const char*> pointers = c_strings(values);
   if (!values.empty())
@@ -90,7 +99,7 @@ Handle create_metric_dataset(const ErrorScope& errors, hid_t group, const std::s
                              std::size_t rows, std::size_t periods, std::size_t chunk_rows) {
   const std::string what = "creating dataset '/metrics/" + name + "'";
   const Handle space = simple_space(errors, {rows, periods});
-  const Handle properties = errors.own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, what);
+  const Handle properties = untimed(errors, H5P_DATASET_CREATE, what);
   if (rows > 0 && periods > 0) {
     const std::array<hsize_t, 2> chunk = {chunk_rows, periods};
     errors.check(H5Pset_chunk(properties.get(), 2, chunk.data()), what);
@@ -107,9 +116,10 @@ Handle create_metric_dataset(const ErrorScope& errors, hid_t group, const std::s
 /// block's rows of the cube stay in cache while each metric's values are gathered from
 /// them, and every write fills exactly one chunk, which HDF5 compresses and stores at once.
 void write_metrics(const ErrorScope& errors, hid_t file, const ResultCube& cube) {
+  const Handle untimed_group = untimed(errors, H5P_GROUP_CREATE, "creating group '/metrics'");
   const Handle group =
-      errors.own(H5Gcreate2(file, "metrics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                 "creating group '/metrics'");
+      errors.own(H5Gcreate2(file, "metrics", H5P_DEFAULT, untimed_group.get(), H5P_DEFAULT),
+                 H5Gclose, "creating group '/metrics'");
   const std::size_t rows = cube.replications();
   const std::size_t periods = cube.periods();
   const std::size_t metrics = cube.metrics();

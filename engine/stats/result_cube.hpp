@@ -53,6 +53,8 @@ class ResultCube {
   }
 
   const std::vector<double>& values() const { return values_; }
+  /// Every value, [replication][period][metric], for filling the cube as a whole.
+  std::span<double> mutable_values() { return values_; }
 
   /// Bytes the cube would need; used to refuse a run before it starts rather than crash.
   static std::size_t bytes_needed(std::size_t replications, std::size_t periods,

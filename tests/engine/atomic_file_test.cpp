@@ -38,6 +38,27 @@ TEST(AtomicFile, CommitRenamesTheTemporaryFileIntoPlace) {
   EXPECT_EQ(dir.entries(), Entries{"out.json"});
 }
 
+// The processes of a distributed run other than rank 0 compute every output and discard it.
+TEST(AtomicFile, DiscardedOutputNeverReachesTheDestinationDirectory) {
+  const TempDir dir;
+  set_output_discarded(true);
+  std::filesystem::path temp;
+  {
+    AtomicFile file(dir.file("out.h5"));
+    temp = file.temp_path();
+    file.write("rank 1's copy");
+    EXPECT_EQ(temp.parent_path(), std::filesystem::temp_directory_path());
+    EXPECT_EQ(dir.entries(), Entries{});
+    file.commit();
+    EXPECT_TRUE(file.committed());
+  }
+  set_output_discarded(false);
+  EXPECT_FALSE(std::filesystem::exists(temp));
+  EXPECT_EQ(dir.entries(), Entries{});
+  write_file_atomically(dir.file("out.json"), "rank 0's");
+  EXPECT_EQ(dir.entries(), Entries{"out.json"});
+}
+
 TEST(AtomicFile, UncommittedFileLeavesNothingBehind) {
   const TempDir dir;
   try {
