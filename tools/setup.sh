@@ -35,6 +35,20 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# The HTML report's charting libraries (Vega, Vega-Lite, vega-embed), pinned by
+# tools/report/package-lock.json, from the npm registry; the build inlines them.
+if ! command -v npm >/dev/null; then
+  echo "setup: installing nodejs npm" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm
+fi
+report="$root/tools/report"
+if [ ! -f "$report/node_modules/.package-lock.json" ] ||
+   [ "$report/package-lock.json" -nt "$report/node_modules/.package-lock.json" ]; then
+  (cd "$report" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # FUNNELSIM_MPI=ON also builds funnelsim-mpi (README, "Running on a cluster"), so the tests
 # prove it against funnelsim; funnelsim itself never links MPI.
 cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DFUNNELSIM_WARNINGS_AS_ERRORS=ON \

@@ -56,6 +56,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   fc->add_option("--hdf5", forecast.hdf5,
                  "Write every replication's monthly values (one dataset per metric) as HDF5")
       ->type_name("FILE");
+  fc->add_option("--report", forecast.report,
+                 "Write a self-contained HTML report: a fan chart per stage, pipeline and "
+                 "bookings, capacity, valves and the SLA commitments; opens offline in any "
+                 "browser (docs/output_formats.md, \"HTML report\")")
+      ->type_name("FILE");
   fc->add_option("--metrics", forecast.metrics,
                  "Only print these metrics' tables (files always hold all), e.g. "
                  "--metrics volume.mql,bookings")
@@ -69,6 +74,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "  funnelsim forecast my.yaml --set sources.webinars.monthly_volume=800 --metrics "
       "volume.mql\n"
       "  funnelsim forecast my.yaml --seed 7 --hdf5 runs.h5 --quiet\n"
+      "  funnelsim forecast --report forecast.html\n"
       "Exit codes: 0 ok, 1 failure while running or writing, 2 bad input (nothing written).");
 
   CompareOptions compare;

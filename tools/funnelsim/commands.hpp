@@ -21,7 +21,7 @@ struct ScenarioInput {
 struct ForecastOptions {
   ScenarioInput scenario;
   RunOptions run;
-  std::string json, csv, hdf5;
+  std::string json, csv, hdf5, report;
   std::vector<std::string> metrics;  ///< restrict the terminal tables; empty = all
   bool quiet = false;
 };

@@ -10,6 +10,7 @@
 #include "engine/io/atomic_file.hpp"
 #include "funnelsim/version.hpp"
 #include "models/funnel/funnel_model.hpp"
+#include "models/funnel/sla_commitment.hpp"
 #include "models/scenario/scenario_levers.hpp"
 #include "tools/funnelsim/cli.hpp"
 #include "tools/funnelsim/commands.hpp"
@@ -57,71 +58,12 @@ std::optional<models::SlaTarget> parse_target(const std::string& text,
   return std::nullopt;
 }
 
-/// The values of one metric at one period over the replications.
-std::vector<double> column(const models::Forecast& f, std::size_t metric, bool month,
-                           std::size_t period) {
-  const engine::ResultCube& cube = month ? f.cube : f.total_cube;
-  std::vector<double> v(cube.replications());
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = cube.at(i, period, metric);
-  return v;
-}
-
-/// The commitment at confidence q over one period's values (docs: scenarios/README.md, sla).
-double commitment(std::vector<double> values, double confidence, bool at_least) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  // c = ceil(n q): how many replications must reach the commitment. The small allowance keeps
-  // n q that is whole in exact arithmetic (40 x 0.9) from rounding up past it.
-  const double nq = static_cast<double>(n) * confidence;
-  const auto c =
-      std::min(n, static_cast<std::size_t>(std::ceil(nq - 1e-9 * static_cast<double>(n))));
-  // At least: the largest v with P(X >= v) >= q is the order statistic n - c (0-based); at
-  // most: the smallest v with P(X <= v) >= q is the order statistic c - 1.
-  if (at_least) return values[n - std::max<std::size_t>(c, 1)];
-  return values[c == 0 ? 0 : c - 1];
-}
-
-double share_meeting(const std::vector<double>& values, const models::SlaTarget& t, double scale) {
-  double met = 0.0;
-  for (double x : values)
-    met += (t.direction == Direction::AtLeast ? x >= t.value * scale : x <= t.value * scale) ? 1.0
-                                                                                             : 0.0;
-  return met / static_cast<double>(values.size());
-}
-
-/// Per period label (months, then quarters and total): the commitment, the mean, the target
-/// as written for that period, and the probability of meeting it.
-struct TargetTable {
-  models::SlaTarget target;
-  std::vector<std::string> labels;
-  std::vector<double> commit, mean, written, p_meet;
-  /// With valves in the scenario: the same run without them (empty otherwise).
-  std::vector<double> commit_without, p_meet_without;
-};
+using TargetTable = models::CommitmentTable;
+using models::commitment_table;
 
 void add_without(TargetTable& with, const TargetTable& without) {
   with.commit_without = without.commit;
   with.p_meet_without = without.p_meet;
-}
-
-TargetTable table_of(const models::Forecast& f, const models::SlaTarget& t, double q) {
-  TargetTable table{t, {}, {}, {}, {}, {}, {}, {}};
-  const std::size_t k = f.cube.metric_index(t.metric);
-  const bool sums = f.total_rules[k] == engine::PeriodAggregation::Sum;
-  auto add = [&](const std::string& label, const std::vector<double>& values, double scale) {
-    table.labels.push_back(label);
-    table.commit.push_back(commitment(values, q, t.direction == Direction::AtLeast));
-    double sum = 0.0;
-    for (double x : values) sum += x;
-    table.mean.push_back(sum / static_cast<double>(values.size()));
-    table.written.push_back(t.value * scale);
-    table.p_meet.push_back(share_meeting(values, t, scale));
-  };
-  for (std::size_t m = 0; m < f.months.size(); ++m) add(f.months[m], column(f, k, true, m), 1.0);
-  for (std::size_t g = 0; g < f.total_labels.size(); ++g)
-    add(f.total_labels[g], column(f, k, false, g),
-        sums ? static_cast<double>(f.total_groups[g].size()) : 1.0);
-  return table;
 }
 
 std::string today() {
@@ -320,8 +262,8 @@ int run_commit_command(const CommitOptions& options, std::ostream& out, std::ost
       const double seconds = run_points(points, config, !options.quiet, err);
       std::vector<TargetTable> tables;
       for (const auto& t : targets) {
-        tables.push_back(table_of(points[0].forecast, t, q));
-        if (valves) add_without(tables.back(), table_of(points[1].forecast, t, q));
+        tables.push_back(commitment_table(points[0].forecast, t, q));
+        if (valves) add_without(tables.back(), commitment_table(points[1].forecast, t, q));
       }
       if (!options.json.empty()) {
         Json j = what_if_document("funnelsim.commitment", config, *scenario);
@@ -370,7 +312,7 @@ int run_commit_command(const CommitOptions& options, std::ostream& out, std::ost
       std::vector<Point> points{std::move(p)};
       run_points(points, config, false, err);
       const models::Forecast& f = points.front().forecast;
-      const TargetTable table = table_of(f, t, q);
+      const TargetTable table = commitment_table(f, t, q);
       Evaluation e{x, 2.0, ""};
       for (std::size_t i = 0; i < table.labels.size(); ++i) {
         const bool month = i < f.months.size();

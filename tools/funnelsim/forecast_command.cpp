@@ -17,6 +17,7 @@
 #include "tools/funnelsim/run_options.hpp"
 #include "tools/funnelsim/scenario_input.hpp"
 #include "tools/funnelsim/terminal_report.hpp"
+#include "tools/report/report_writer.hpp"
 
 namespace funnelsim::cli {
 
@@ -30,6 +31,12 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
   check_output_path("--json", options.json, seen, problems);
   check_output_path("--csv", options.csv, seen, problems);
   check_output_path("--hdf5", options.hdf5, seen, problems);
+  check_output_path("--report", options.report, seen, problems);
+  if (!options.report.empty() && !report::libraries_available())
+    problems.push_back(command_line_problem(
+        "--report", options.report,
+        "needs the charting libraries this build lacks: run `bash tools/setup.sh build` (npm "
+        "installs them into tools/report/node_modules) and build again"));
 
   std::optional<models::FunnelModel> model;
   if (scenario) {
@@ -71,6 +78,8 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
     if (!options.csv.empty())
       engine::write_csv(options.csv, meta, forecast.cube, forecast.monthly, totals);
     if (!options.hdf5.empty()) engine::write_hdf5(options.hdf5, meta, forecast.cube);
+    if (!options.report.empty())
+      report::write_forecast_report(options.report, {&*scenario, &forecast, config});
     if (!options.quiet) print_forecast(out, *scenario, config, forecast, options.metrics);
   } catch (const std::exception& e) {
     err << "funnelsim forecast: " << e.what() << '\n';

@@ -1,0 +1,170 @@
+// The HTML report's structure: one chart per expected panel, the data embedded equal to the
+// forecast's numbers, SLA targets on their panels, nothing loaded from the network.
+#include "tools/report/report_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "models/funnel/sla_commitment.hpp"
+#include "models/scenario/scenario_loader.hpp"
+
+namespace funnelsim::report {
+namespace {
+
+using Json = nlohmann::json;
+
+struct Fixture {
+  models::Scenario scenario;
+  engine::RunConfig config;
+  models::Forecast forecast;
+  std::string html;
+  Json data;
+};
+
+const Fixture& fixture() {
+  static const Fixture f = [] {
+    Fixture x;
+    x.scenario = models::load_scenario_text(models::default_scenario_text(), "<default>",
+                                            {"capacity.report_lost_conversions=false"});
+    x.config.seed = 11;
+    x.config.replications = 24;
+    x.forecast = models::run_forecast(x.scenario, x.config);
+    x.html = forecast_report({&x.scenario, &x.forecast, x.config});
+    const std::string open = "<script type=\"application/json\" id=\"funnelsim-report\">";
+    const auto start = x.html.find(open);
+    const auto end = x.html.find("</script>", start);
+    if (start != std::string::npos && end != std::string::npos)
+      x.data = Json::parse(x.html.substr(start + open.size(), end - start - open.size()));
+    return x;
+  }();
+  return f;
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+const Json* panel_for(const std::string& title_part) {
+  for (const Json& p : fixture().data["panels"])
+    if (p["title"].get<std::string>().find(title_part) != std::string::npos) return &p;
+  return nullptr;
+}
+
+TEST(ReportWriter, HasOneChartPerExpectedPanel) {
+  ASSERT_TRUE(libraries_available());
+  const Fixture& f = fixture();
+  ASSERT_TRUE(f.data.is_object());
+  EXPECT_EQ(f.data["format"], "funnelsim.report");
+  // A fan per stage, pipeline and bookings monthly and year to date, three per rep pool, one
+  // per valve.
+  const std::size_t expected = f.scenario.stages.size() + 4 + 3 * f.scenario.capacity.pools.size() +
+                               f.scenario.valves.reserve_programmes.size() +
+                               f.scenario.valves.cold_lists.size() +
+                               f.scenario.valves.named_accounts.size();
+  ASSERT_EQ(f.data["panels"].size(), expected);
+  EXPECT_EQ(count(f.html, "<div class=\"panel\""), expected);
+  for (const Json& p : f.data["panels"]) {
+    const std::string id = p["id"];
+    EXPECT_EQ(count(f.html, "id=\"" + id + "\""), 1u) << id;
+    EXPECT_FALSE(p["spec"]["data"]["values"].empty()) << id;
+    EXPECT_TRUE(p["spec"].contains("title")) << id;
+  }
+  for (const auto& stage : f.scenario.stages)
+    EXPECT_NE(count(f.html, "data-metric=\"volume." + stage.id + "\""), 0u) << stage.id;
+}
+
+TEST(ReportWriter, EmbeddedDataEqualsTheForecastsNumbers) {
+  const Fixture& f = fixture();
+  for (const Json& p : f.data["panels"]) {
+    const std::string metric = p["metric"];
+    const Json& values = p["spec"]["data"]["values"];
+    if (!values[0].contains("p05")) continue;  // year-to-date and valve bars: below
+    const engine::PeriodStats& s = f.forecast.monthly[f.forecast.cube.metric_index(metric)];
+    ASSERT_EQ(values.size(), f.forecast.months.size()) << metric;
+    for (std::size_t m = 0; m < values.size(); ++m) {
+      EXPECT_EQ(values[m]["month"], f.forecast.months[m]);
+      EXPECT_EQ(values[m]["mean"].get<double>(), s.mean[m]) << metric;
+      EXPECT_EQ(values[m]["p05"].get<double>(), s.p05[m]) << metric;
+      EXPECT_EQ(values[m]["p25"].get<double>(), s.p25[m]) << metric;
+      EXPECT_EQ(values[m]["p50"].get<double>(), s.p50[m]) << metric;
+      EXPECT_EQ(values[m]["p75"].get<double>(), s.p75[m]) << metric;
+      EXPECT_EQ(values[m]["p95"].get<double>(), s.p95[m]) << metric;
+    }
+  }
+  // Year to date at the end of the year is the horizon total, replication by replication:
+  // its mean is the total's mean.
+  const Json* ytd = panel_for("Bookings: year to date");
+  ASSERT_NE(ytd, nullptr);
+  const Json& last = (*ytd)["spec"]["data"]["values"].back();
+  const std::size_t k = f.forecast.cube.metric_index("bookings");
+  EXPECT_NEAR(last["mean"].get<double>(), f.forecast.totals[k].mean.back(),
+              1e-9 * f.forecast.totals[k].mean.back());
+  EXPECT_EQ(last["months"], f.forecast.months.size());
+  const Json* cold = panel_for("Cold list target_accounts");
+  ASSERT_NE(cold, nullptr);
+  const std::size_t leads = f.forecast.cube.metric_index("valve.target_accounts.leads");
+  for (std::size_t m = 0; m < f.forecast.months.size(); ++m)
+    EXPECT_EQ((*cold)["spec"]["data"]["values"][m]["mean"].get<double>(),
+              f.forecast.monthly[leads].mean[m]);
+}
+
+TEST(ReportWriter, SlaTargetsAreDrawnOnTheirMetricsAndTabled) {
+  const Fixture& f = fixture();
+  const Json* sal = nullptr;
+  for (const Json& p : f.data["panels"])
+    if (p["metric"] == "volume.sal") sal = &p;
+  ASSERT_NE(sal, nullptr);
+  const Json& layers = (*sal)["spec"]["layer"];
+  const Json& target = layers.back();
+  EXPECT_EQ(target["mark"]["type"], "rule");
+  EXPECT_EQ(target["data"]["values"][0]["target"].get<double>(), 250.0);
+  // A stage no target is on has no rule.
+  for (const Json& p : f.data["panels"]) {
+    if (p["metric"] != "volume.mql") continue;
+    for (const Json& layer : p["spec"]["layer"]) EXPECT_NE(layer["mark"]["type"], "rule");
+  }
+  // The commitment table: one per target, a row per month, quarter and the year.
+  EXPECT_EQ(count(f.html, "<table class=\"sla\">"), f.scenario.sla.targets.size());
+  const models::CommitmentTable table =
+      models::commitment_table(f.forecast, f.scenario.sla.targets[0], f.scenario.sla.confidence);
+  EXPECT_EQ(count(f.html, "<tr><td>"), 2 * table.labels.size());
+}
+
+TEST(ReportWriter, NothingIsLoadedFromTheNetwork) {
+  std::string html = fixture().html;
+  // The inlined libraries mention URLs in their code (the SVG namespace, links in messages);
+  // everything else (markup, styles, specs, data) must not.
+  EXPECT_EQ(count(html, "<script data-library>"), 3u);
+  for (auto at = html.find("<script data-library>"); at != std::string::npos;
+       at = html.find("<script data-library>")) {
+    const auto end = html.find("</script>", at);
+    ASSERT_NE(end, std::string::npos);
+    html.erase(at, end + 9 - at);
+  }
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find(" src="), std::string::npos);
+  EXPECT_EQ(html.find(" href="), std::string::npos);
+  EXPECT_EQ(html.find("url("), std::string::npos);
+}
+
+TEST(ReportWriter, TheHeaderSaysWhatWasRunAndHoldsTheScenario) {
+  const Fixture& f = fixture();
+  EXPECT_NE(f.html.find("24 replications from 0, seed 11"), std::string::npos);
+  EXPECT_NE(f.html.find("--set capacity.report_lost_conversions=false"), std::string::npos);
+  EXPECT_NE(f.html.find("<details><summary>Scenario text"), std::string::npos);
+  // The scenario text is there, escaped: its first line and an escaped character.
+  EXPECT_NE(f.html.find("# funnelsim default scenario"), std::string::npos);
+  EXPECT_NE(f.html.find("Northwind Analytics"), std::string::npos);
+  EXPECT_EQ(f.data["seed"], 11);
+  EXPECT_EQ(f.data["replications"], 24);
+}
+
+}  // namespace
+}  // namespace funnelsim::report

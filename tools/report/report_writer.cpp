@@ -1,0 +1,472 @@
+#include "tools/report/report_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/io/atomic_file.hpp"
+#include "engine/stats/quantile.hpp"
+#include "funnelsim/version.hpp"
+#include "models/funnel/sla_commitment.hpp"
+
+namespace funnelsim::report {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Blues for the bands (light to dark) and a dark median line keep their order in grey; the
+// mean is dashed and the targets are orange and dash-dotted, so neither relies on hue alone
+// (the palette is the colour-blind-safe Tableau 10's blue and orange).
+constexpr const char* OUTER_BAND = "#c6dbef";
+constexpr const char* INNER_BAND = "#6baed6";
+constexpr const char* MEDIAN = "#08306b";
+constexpr const char* MEAN = "#4d4d4d";
+constexpr const char* TARGET = "#e6550d";
+constexpr int WIDTH = 500;
+constexpr int HEIGHT = 220;
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// JSON inside <script>: "</" would end the element early.
+std::string script_json(const Json& j) {
+  std::string text = j.dump();
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '/') {
+      out += "<\\/";
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+enum class Unit { Leads, Dollars, Share, Minutes, Count };
+
+const char* axis_title(Unit unit, bool monthly) {
+  switch (unit) {
+    case Unit::Leads:
+      return monthly ? "Leads per month" : "Leads";
+    case Unit::Dollars:
+      return monthly ? "$ per month" : "$";
+    case Unit::Share:
+      return "Share";
+    case Unit::Minutes:
+      return "Minutes";
+    case Unit::Count:
+      return monthly ? "Per month" : "Count";
+  }
+  return "";
+}
+
+const char* number_format(Unit unit) {
+  switch (unit) {
+    case Unit::Dollars:
+      return "$,.3s";
+    case Unit::Share:
+      return ".0%";
+    default:
+      return ",.4~r";
+  }
+}
+
+struct Panel {
+  std::string id, section, title, metric;
+  Json spec;
+};
+
+Json month_axis() {
+  return {{"field", "date"},
+          {"type", "temporal"},
+          {"timeUnit", "yearmonth"},
+          {"title", "Month"},
+          {"axis", {{"format", "%b %Y"}, {"labelAngle", 0}}}};
+}
+
+// The fan of one metric's monthly statistics, with a line per target value.
+Json fan_spec(const models::Forecast& f, std::size_t k, Unit unit,
+              const std::vector<std::pair<std::string, double>>& targets) {
+  const engine::PeriodStats& s = f.monthly[k];
+  Json values = Json::array();
+  for (std::size_t m = 0; m < f.months.size(); ++m)
+    values.push_back({{"month", f.months[m]},
+                      {"date", f.months[m] + "-01"},
+                      {"mean", s.mean[m]},
+                      {"p05", s.p05[m]},
+                      {"p25", s.p25[m]},
+                      {"p50", s.p50[m]},
+                      {"p75", s.p75[m]},
+                      {"p95", s.p95[m]}});
+  const std::string format = number_format(unit);
+  const Json y_title = axis_title(unit, true);
+  auto y = [&](const char* field) {
+    return Json{{"field", field},
+                {"type", "quantitative"},
+                {"title", y_title},
+                {"axis", {{"format", format}}}};
+  };
+  Json tooltip = Json::array({{{"field", "date"},
+                               {"type", "temporal"},
+                               {"timeUnit", "yearmonth"},
+                               {"title", "Month"},
+                               {"format", "%B %Y"}}});
+  for (const char* field : {"p05", "p25", "p50", "mean", "p75", "p95"})
+    tooltip.push_back(
+        {{"field", field},
+         {"type", "quantitative"},
+         {"title", std::string(field) == "mean" ? "mean" : std::string("P") + (field + 1)},
+         {"format", format}});
+  // The x encoding is per layer: a target's rule has no month and spans the chart.
+  Json layers = Json::array();
+  layers.push_back(
+      {{"mark", {{"type", "area"}, {"color", OUTER_BAND}}},
+       {"encoding", {{"x", month_axis()}, {"y", y("p05")}, {"y2", {{"field", "p95"}}}}}});
+  layers.push_back(
+      {{"mark", {{"type", "area"}, {"color", INNER_BAND}}},
+       {"encoding", {{"x", month_axis()}, {"y", y("p25")}, {"y2", {{"field", "p75"}}}}}});
+  layers.push_back({{"mark", {{"type", "line"}, {"color", MEDIAN}, {"strokeWidth", 2}}},
+                    {"encoding", {{"x", month_axis()}, {"y", y("p50")}}}});
+  layers.push_back(
+      {{"mark", {{"type", "line"}, {"color", MEAN}, {"strokeDash", {5, 3}}, {"strokeWidth", 1.5}}},
+       {"encoding", {{"x", month_axis()}, {"y", y("mean")}}}});
+  // Points carry the tooltip: one per month on the median, with every statistic.
+  layers.push_back(
+      {{"mark", {{"type", "point"}, {"color", MEDIAN}, {"filled", true}, {"size", 30}}},
+       {"encoding", {{"x", month_axis()}, {"y", y("p50")}, {"tooltip", tooltip}}}});
+  for (const auto& [label, value] : targets)
+    layers.push_back(
+        {{"data", {{"values", Json::array({{{"target", value}, {"label", label}}})}}},
+         {"mark",
+          {{"type", "rule"}, {"color", TARGET}, {"strokeDash", {8, 3, 2, 3}}, {"strokeWidth", 2}}},
+         {"encoding",
+          {{"y", {{"field", "target"}, {"type", "quantitative"}}},
+           {"tooltip", Json::array({{{"field", "label"}, {"title", "Target"}},
+                                    {{"field", "target"},
+                                     {"type", "quantitative"},
+                                     {"title", "Value"},
+                                     {"format", format}}})}}}});
+  return {{"width", WIDTH}, {"height", HEIGHT}, {"data", {{"values", values}}}, {"layer", layers}};
+}
+
+// Year to date at each quarter end: per replication the sum of the months so far, then its
+// mean and P10, P50, P90 (bars with a P10-P90 whisker).
+Json year_to_date_spec(const models::Forecast& f, std::size_t k) {
+  Json values = Json::array();
+  const std::size_t n = f.cube.replications();
+  std::vector<double> running(n, 0.0);
+  std::size_t done = 0;
+  for (std::size_t g = 0; g + 1 < f.total_labels.size(); ++g) {
+    for (std::size_t m : f.total_groups[g])
+      for (std::size_t r = 0; r < n; ++r) running[r] += f.cube.at(r, m, k);
+    done += f.total_groups[g].size();
+    std::vector<double> sorted = running;
+    std::sort(sorted.begin(), sorted.end());
+    double sum = 0.0;
+    for (double x : running) sum += x;
+    values.push_back({{"quarter", f.total_labels[g]},
+                      {"months", done},
+                      {"mean", n > 0 ? sum / static_cast<double>(n) : 0.0},
+                      {"p10", engine::quantile_sorted(sorted, 0.10)},
+                      {"p50", engine::quantile_sorted(sorted, 0.50)},
+                      {"p90", engine::quantile_sorted(sorted, 0.90)}});
+  }
+  const char* format = number_format(Unit::Dollars);
+  Json x = {{"field", "quarter"},
+            {"type", "ordinal"},
+            {"title", "Year to date at the end of"},
+            {"axis", {{"labelAngle", 0}}}};
+  Json tooltip = Json::array({{{"field", "quarter"}, {"title", "Quarter"}}});
+  for (const char* field : {"p10", "p50", "mean", "p90"})
+    tooltip.push_back({{"field", field}, {"type", "quantitative"}, {"format", format}});
+  return {
+      {"width", WIDTH},
+      {"height", HEIGHT},
+      {"data", {{"values", values}}},
+      {"encoding", {{"x", x}}},
+      {"layer", Json::array({{{"mark", {{"type", "bar"}, {"color", INNER_BAND}}},
+                              {"encoding",
+                               {{"y",
+                                 {{"field", "mean"},
+                                  {"type", "quantitative"},
+                                  {"title", "$ year to date (mean; whisker P10-P90)"},
+                                  {"axis", {{"format", format}}}}},
+                                {"tooltip", tooltip}}}},
+                             {{"mark", {{"type", "rule"}, {"color", MEDIAN}, {"strokeWidth", 2}}},
+                              {"encoding",
+                               {{"y", {{"field", "p10"}, {"type", "quantitative"}}},
+                                {"y2", {{"field", "p90"}}}}}}})}};
+}
+
+// Mean per month as bars (a valve's firings or leads).
+Json bars_spec(const models::Forecast& f, std::size_t k, const std::string& y_title) {
+  Json values = Json::array();
+  for (std::size_t m = 0; m < f.months.size(); ++m)
+    values.push_back({{"month", f.months[m]},
+                      {"date", f.months[m] + "-01"},
+                      {"mean", f.monthly[k].mean[m]},
+                      {"p10", f.monthly[k].p10[m]},
+                      {"p90", f.monthly[k].p90[m]}});
+  return {{"width", WIDTH},
+          {"height", HEIGHT},
+          {"data", {{"values", values}}},
+          {"mark", {{"type", "bar"}, {"color", INNER_BAND}, {"stroke", MEDIAN}}},
+          {"encoding",
+           {{"x", month_axis()},
+            {"y", {{"field", "mean"}, {"type", "quantitative"}, {"title", y_title}}},
+            {"tooltip", Json::array({{{"field", "month"}, {"title", "Month"}},
+                                     {{"field", "mean"}, {"format", ",.4~r"}},
+                                     {{"field", "p10"}, {"title", "P10"}},
+                                     {{"field", "p90"}, {"title", "P90"}}})}}}};
+}
+
+bool has_metric(const models::Forecast& f, const std::string& name) {
+  const auto& names = f.cube.metric_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::vector<Panel> panels_of(const models::Scenario& sc, const models::Forecast& f) {
+  std::vector<Panel> panels;
+  auto add = [&](const std::string& section, const std::string& title, const std::string& metric,
+                 Json spec) {
+    panels.push_back(
+        {"panel-" + std::to_string(panels.size() + 1), section, title, metric, std::move(spec)});
+  };
+  // Targets drawn on a metric: the SLA's monthly values on it.
+  auto targets_on = [&](const std::string& metric) {
+    std::vector<std::pair<std::string, double>> lines;
+    if (!sc.sla.defined) return lines;
+    for (const auto& t : sc.sla.targets)
+      if (t.metric == metric)
+        lines.emplace_back(
+            (t.label.empty() ? t.id : t.label) +
+                (t.direction == models::SlaTarget::Direction::AtLeast ? " (at least)"
+                                                                      : " (at most)"),
+            t.value);
+    return lines;
+  };
+  for (const auto& stage : sc.stages) {
+    const std::string metric = "volume." + stage.id;
+    add("Volumes by stage", (stage.label.empty() ? stage.id : stage.label) + ": leads entering",
+        metric, fan_spec(f, f.cube.metric_index(metric), Unit::Leads, targets_on(metric)));
+  }
+  for (const auto& [metric, title] :
+       {std::pair<std::string, std::string>{"pipeline.created", "Pipeline created"},
+        std::pair<std::string, std::string>{"bookings", "Bookings"}}) {
+    const std::size_t k = f.cube.metric_index(metric);
+    add("Pipeline and bookings", title + " ($ per month)", metric,
+        fan_spec(f, k, Unit::Dollars, targets_on(metric)));
+    add("Pipeline and bookings", title + ": year to date by quarter ($)", metric,
+        year_to_date_spec(f, k));
+  }
+  for (const auto& pool : sc.capacity.pools) {
+    const std::string section = "Capacity: " + (pool.label.empty() ? pool.id : pool.label);
+    const std::string base = "queue." + pool.id + ".";
+    const std::string utilisation = "capacity." + pool.id + ".utilisation";
+    add(section, "Utilisation: rep time worked over rep time at work", utilisation,
+        fan_spec(f, f.cube.metric_index(utilisation), Unit::Share, targets_on(utilisation)));
+    add(section, "First response, median minutes (by arrival month)", base + "response_p50_minutes",
+        fan_spec(f, f.cube.metric_index(base + "response_p50_minutes"), Unit::Minutes,
+                 targets_on(base + "response_p50_minutes")));
+    add(section,
+        "Share first contacted within " + std::to_string(static_cast<int>(pool.sla_minutes)) +
+            " minutes",
+        base + "within_sla",
+        fan_spec(f, f.cube.metric_index(base + "within_sla"), Unit::Share,
+                 targets_on(base + "within_sla")));
+  }
+  const models::Valves& v = sc.valves;
+  for (const auto& p : v.reserve_programmes) {
+    add("Valves", "Reserve programme " + p.id + ": inquiries added (mean per month)",
+        "valve." + p.id + ".leads",
+        bars_spec(f, f.cube.metric_index("valve." + p.id + ".leads"), "Inquiries per month"));
+  }
+  for (const auto& c : v.cold_lists)
+    add("Valves", "Cold list " + c.id + ": leads made (mean per month)", "valve." + c.id + ".leads",
+        bars_spec(f, f.cube.metric_index("valve." + c.id + ".leads"), "Leads per month"));
+  for (const auto& n : v.named_accounts)
+    add("Valves", "Named accounts " + n.id + ": opportunities opened (mean per month)",
+        "valve." + n.id + ".opportunities",
+        bars_spec(f, f.cube.metric_index("valve." + n.id + ".opportunities"),
+                  "Opportunities per month"));
+  for (Panel& p : panels) {
+    if (!has_metric(f, p.metric)) throw std::logic_error("report: no metric " + p.metric);
+    p.spec["title"] = {{"text", p.title}, {"anchor", "start"}, {"fontSize", 13}};
+    p.spec["config"] = {{"font", "sans-serif"}, {"view", {{"stroke", nullptr}}}};
+  }
+  return panels;
+}
+
+std::string format_number(double x, bool share) {
+  char buf[64];
+  if (share)
+    std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * x);
+  else if (std::abs(x) >= 100.0)
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g", x);
+  return buf;
+}
+
+std::string sla_tables(const models::Scenario& sc, const models::Forecast& f) {
+  if (!sc.sla.defined || sc.sla.targets.empty()) return "";
+  const double q = sc.sla.confidence;
+  std::string html = "<section><h2>SLA commitments at " + format_number(q, true) +
+                     " confidence</h2>\n<p>The commitment is the largest value the metric "
+                     "reaches (for an upper limit, the smallest it stays under) in at least "
+                     "that share of the simulated futures; P(meet) is the share that meet the "
+                     "target as written (quarters and year: the monthly value times the "
+                     "months for volumes).</p>\n";
+  for (const auto& t : sc.sla.targets) {
+    const models::CommitmentTable table = models::commitment_table(f, t, q);
+    const bool share = t.metric.ends_with("within_sla") || t.metric.ends_with("utilisation");
+    html += "<table class=\"sla\"><caption>" + escape_html(t.label.empty() ? t.id : t.label) +
+            " <code>" + escape_html(t.metric) + "</code></caption>\n<thead><tr><th>period</th>" +
+            "<th>commitment</th><th>mean</th><th>target</th><th>P(meet)</th></tr></thead><tbody>\n";
+    for (std::size_t i = 0; i < table.labels.size(); ++i)
+      html += "<tr><td>" + table.labels[i] + "</td><td>" + format_number(table.commit[i], share) +
+              "</td><td>" + format_number(table.mean[i], share) + "</td><td>" +
+              format_number(table.written[i], share) + "</td><td>" +
+              format_number(table.p_meet[i], true) + "</td></tr>\n";
+    html += "</tbody></table>\n";
+  }
+  return html + "</section>\n";
+}
+
+constexpr const char* STYLE =
+    R"(body{font-family:sans-serif;margin:24px;color:#1a1a1a;max-width:1400px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ccc}
+.meta{color:#444;font-size:13px}.panels{display:flex;flex-wrap:wrap;gap:16px}
+.panel{flex:0 0 auto;min-height:280px}table.sla{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
+table.sla td,table.sla th{border:1px solid #bbb;padding:2px 8px;text-align:right}
+table.sla caption{text-align:left;font-weight:bold;padding:4px 0}pre{font-size:12px;background:#f6f6f6;padding:8px;overflow:auto}
+.legend{font-size:13px;color:#333}@media print{.panel{break-inside:avoid}})";
+
+// Draws every panel; a chart that fails to render leaves its error in the panel, visibly.
+constexpr const char* DRAW = R"(
+(function () {
+  var report = JSON.parse(document.getElementById('funnelsim-report').textContent);
+  report.panels.forEach(function (p) {
+    vegaEmbed('#' + p.id, p.spec, {actions: false, renderer: 'svg'}).catch(function (e) {
+      document.getElementById(p.id).textContent = 'Chart failed: ' + e;
+      console.error(e);
+    });
+  });
+})();
+)";
+
+}  // namespace
+
+bool libraries_available() {
+  return !vega_js().empty() && !vega_lite_js().empty() && !vega_embed_js().empty();
+}
+
+std::string forecast_report(const ForecastReportInput& input) {
+  if (!libraries_available())
+    throw std::runtime_error(
+        "the HTML report needs Vega, Vega-Lite and vega-embed, which this build of funnelsim "
+        "does not contain: run `bash tools/setup.sh build` (it installs them with npm into "
+        "tools/report/node_modules) and build again");
+  const models::Scenario& sc = *input.scenario;
+  const models::Forecast& f = *input.forecast;
+  const std::vector<Panel> panels = panels_of(sc, f);
+
+  Json document;
+  document["format"] = "funnelsim.report";
+  document["format_version"] = "1.0";
+  document["engine_version"] = ENGINE_VERSION;
+  document["scenario_name"] = sc.name;
+  document["seed"] = input.config.seed;
+  document["first_replication"] = input.config.first_replication;
+  document["replications"] = input.config.replications;
+  document["months"] = f.months;
+  Json list = Json::array();
+  for (const Panel& p : panels)
+    list.push_back({{"id", p.id},
+                    {"section", p.section},
+                    {"title", p.title},
+                    {"metric", p.metric},
+                    {"spec", p.spec}});
+  document["panels"] = list;
+
+  const std::string file = sc.file_name.empty() ? "<default>" : sc.file_name;
+  std::string overrides;
+  for (const std::string& o : sc.overrides) overrides += " --set " + o;
+  std::string html;
+  html.reserve(vega_js().size() + vega_lite_js().size() + vega_embed_js().size() + (1 << 20));
+  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>";
+  html += "funnelsim: " + escape_html(sc.name) + "</title>\n<style>";
+  html += STYLE;
+  html += "</style>\n";
+  for (std::string_view library : {vega_js(), vega_lite_js(), vega_embed_js()}) {
+    html += "<script data-library>";
+    html += library;
+    html += "</script>\n";
+  }
+  html += "</head>\n<body>\n<header>\n<h1>" + escape_html(sc.name) + "</h1>\n<p class=\"meta\">";
+  html += "Forecast of " + std::to_string(f.months.size()) + " months from " +
+          (f.months.empty() ? std::string("-") : f.months.front()) + ": " +
+          std::to_string(input.config.replications) + " replications from " +
+          std::to_string(input.config.first_replication) + ", seed " +
+          std::to_string(input.config.seed) + ", funnelsim " + ENGINE_VERSION + ". Scenario " +
+          escape_html(file) + escape_html(overrides) + ".</p>\n";
+  html +=
+      "<p class=\"legend\">Fans: the light band holds 90% of the simulated futures (P5-P95), "
+      "the dark band the middle half (P25-P75); the solid line is the median, the dashed "
+      "line the mean; dash-dotted orange lines are SLA targets. Hover for the numbers.</p>\n";
+  html +=
+      "<details><summary>Scenario text (reproduces this report with the seed and "
+      "replications above)</summary>\n<pre>" +
+      escape_html(sc.text) + "</pre></details>\n</header>\n";
+  std::string section;
+  for (const Panel& p : panels) {
+    if (p.section != section) {
+      if (!section.empty()) html += "</div></section>\n";
+      section = p.section;
+      html += "<section><h2>" + escape_html(section) + "</h2><div class=\"panels\">\n";
+    }
+    html += "<div class=\"panel\" id=\"" + p.id + "\" data-metric=\"" + escape_html(p.metric) +
+            "\"></div>\n";
+  }
+  if (!section.empty()) html += "</div></section>\n";
+  html += sla_tables(sc, f);
+  html += "<script type=\"application/json\" id=\"funnelsim-report\">" + script_json(document) +
+          "</script>\n<script>";
+  html += DRAW;
+  html += "</script>\n</body>\n</html>\n";
+  return html;
+}
+
+void write_forecast_report(const std::string& path, const ForecastReportInput& input) {
+  engine::write_file_atomically(path, forecast_report(input));
+}
+
+}  // namespace funnelsim::report
