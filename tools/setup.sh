@@ -19,6 +19,8 @@ packages=(build-essential cmake pkg-config clang-format
           libcli11-dev libyaml-cpp-dev nlohmann-json3-dev librandom123-dev
           libgtest-dev libbenchmark-dev python3 python3-numpy python3-h5py
           libopenmpi-dev openmpi-bin)
+# The report's browser test renders it in headless Chromium.
+if [ "$mode" = test ]; then packages+=(chromium); fi
 
 missing=()
 for p in "${packages[@]}"; do

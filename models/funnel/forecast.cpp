@@ -1,6 +1,9 @@
 #include "models/funnel/forecast.hpp"
 
 #include <chrono>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "engine/run/replication_runner.hpp"
 #include "engine/stats/period_aggregation.hpp"
@@ -35,11 +38,26 @@ Forecast run_forecast(const Scenario& scenario, const engine::RunConfig& config,
 
 Forecast run_forecast(const FunnelModel& model, const engine::RunConfig& config,
                       engine::Progress* progress) {
+  const auto start = std::chrono::steady_clock::now();
+  engine::ResultCube cube = engine::run_replications(model, config, progress);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Forecast f = forecast_from_cube(model, std::move(cube));
+  f.seconds = seconds;
+  return f;
+}
+
+Forecast forecast_from_cube(const FunnelModel& model, engine::ResultCube cube) {
+  if (cube.periods() != model.period_count() || cube.metric_names() != model.metric_names())
+    throw std::invalid_argument(
+        "the results do not match the scenario's model: " + std::to_string(cube.periods()) +
+        " months and " + std::to_string(cube.metrics()) + " metrics against " +
+        std::to_string(model.period_count()) + " and " +
+        std::to_string(model.metric_names().size()) +
+        " (written by another version of funnelsim, or edited?)");
   Forecast f;
   f.months = model.period_labels();
-  const auto start = std::chrono::steady_clock::now();
-  f.cube = engine::run_replications(model, config, progress);
-  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  f.cube = std::move(cube);
   f.monthly = engine::summarise(f.cube);
   quarter_groups(f.months, f.total_labels, f.total_groups);
   f.total_rules = model.metric_aggregations();

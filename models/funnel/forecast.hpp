@@ -38,6 +38,10 @@ void quarter_groups(const std::vector<std::string>& months, std::vector<std::str
 Forecast run_forecast(const FunnelModel& model, const engine::RunConfig& config,
                       engine::Progress* progress = nullptr);
 
+/// The statistics of results already simulated by `model` (read back from a file, say).
+/// Throws std::invalid_argument when the cube's months or metrics are not the model's.
+Forecast forecast_from_cube(const FunnelModel& model, engine::ResultCube cube);
+
 /// The same, building the model from the scenario.
 Forecast run_forecast(const Scenario& scenario, const engine::RunConfig& config,
                       engine::Progress* progress = nullptr);

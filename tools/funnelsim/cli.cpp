@@ -292,6 +292,23 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "  funnelsim validate my.yaml --set stages.mql.transitions.sal.probability=0.55\n"
       "Exit codes: 0 valid, 2 problems found (all are listed).");
 
+  ReportOptions report;
+  CLI::App* rc = app.add_subcommand(
+      "report",
+      "Write the HTML report of a forecast saved with `forecast --hdf5`: the same file "
+      "`forecast --report` writes for that run, rebuilt from the replications and the "
+      "scenario text the HDF5 file holds.");
+  rc->add_option("result", report.result, "A forecast's HDF5 file (forecast --hdf5)")
+      ->required()
+      ->type_name("RESULT.h5");
+  rc->add_option("-o,--out", report.out, "The HTML file to write")->required()->type_name("FILE");
+  rc->footer(
+      "Examples:\n"
+      "  funnelsim forecast my.yaml -n 5000 --hdf5 runs.h5 --quiet\n"
+      "  funnelsim report runs.h5 --out forecast.html\n"
+      "Exit codes: 0 ok, 1 failure while writing, 2 bad input (an unreadable file, results "
+      "that do not match their scenario; nothing written).");
+
   CLI::App* dc = app.add_subcommand(
       "default-scenario", "Print the embedded default scenario (a documented starting point).");
   dc->footer("Example:\n  funnelsim default-scenario > my.yaml");
@@ -331,6 +348,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   if (tc->parsed()) return run_sensitivity_command(sensitivity, out, err);
   if (vc->parsed()) return run_validate_command(validate, out, err);
   if (bc->parsed()) return run_bench_command(bench, out, err);
+  if (rc->parsed()) return run_report_command(report, out, err);
   if (dc->parsed()) {
     out << models::default_scenario_text();
     return EXIT_OK;

@@ -90,6 +90,13 @@ struct ValvesOptions {
   bool quiet = false;
 };
 
+struct ReportOptions {
+  std::string result;  ///< a forecast's HDF5 file
+  std::string out;     ///< the HTML file to write
+};
+
+/// `funnelsim report RESULT.h5 --out FILE.html`: the forecast report from saved results.
+int run_report_command(const ReportOptions& options, std::ostream& out, std::ostream& err);
 int run_valves_command(const ValvesOptions& options, std::ostream& out, std::ostream& err);
 int run_commit_command(const CommitOptions& options, std::ostream& out, std::ostream& err);
 int run_sweep_command(const SweepOptions& options, std::ostream& out, std::ostream& err);
