@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""The HTML report in a real browser: headless Chromium loads it from disk, every panel must
-render an SVG chart with marks in it, the console must stay free of errors and warnings, and
-a PNG screenshot is saved (and must not be blank).
+"""The HTML reports in a real browser: headless Chromium loads each from disk (forecast,
+compare and sensitivity), every panel must render an SVG chart with marks in it, the console
+must stay free of errors and warnings, and a PNG screenshot is saved (and must not be blank).
 
 Run by ctest (tests/CMakeLists.txt):
 
     check_browser.py --funnelsim build/funnelsim --chromium chromium --out-dir build/report
 
-It writes OUT_DIR/forecast.html and OUT_DIR/forecast.png, which are kept for a look.
+It writes OUT_DIR/<kind>.html and OUT_DIR/<kind>.png, which are kept for a look.
 """
 import argparse
 import html.parser
@@ -63,6 +63,67 @@ class Panels(html.parser.HTMLParser):
             self.text[current] += data
 
 
+# (kind, the funnelsim arguments that write OUT; the least marks a panel must draw)
+REPORTS = [
+    ("forecast", ["forecast", "-n", "60", "-q", "--report"], 3),
+    ("compare", ["compare", "--set", "sources.webinars.monthly_volume=650", "-n", "30", "-q",
+                 "--report"], 3),
+    ("sensitivity", ["sensitivity", "--metric", "volume.sql", "--params",
+                     "sources.webinars.monthly_volume", "capacity.pools.sdr.headcount", "-n", "8",
+                     "-q", "--report"], 2),
+]
+
+
+def check(args, kind, arguments, least_marks):
+    failures = []
+    page = os.path.abspath(os.path.join(args.out_dir, kind + ".html"))
+    shot = os.path.abspath(os.path.join(args.out_dir, kind + ".png"))
+    for stale in (page, shot):
+        if os.path.exists(stale):
+            os.remove(stale)
+    subprocess.run([args.funnelsim] + arguments + [page], check=True)
+    with open(page, encoding="utf-8") as f:
+        source = f.read()
+    data = json.loads(re.search(
+        r'<script type="application/json" id="funnelsim-report">(.*?)</script>', source,
+        re.S).group(1).replace("<\\/", "</"))
+    expected = [p["id"] for p in data["panels"]]
+    if not expected:
+        failures.append(f"{kind}: the report has no panel")
+
+    dom = subprocess.run([args.chromium] + FLAGS + ["--enable-logging=stderr", "--v=0",
+                                                    "--dump-dom", "file://" + page],
+                         capture_output=True, text=True, timeout=300)
+    if dom.returncode != 0:
+        failures.append(f"{kind}: chromium exited {dom.returncode}: {dom.stderr[-2000:]}")
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    for line in console:
+        failures.append(f"{kind}: console: " + line)
+    panels = Panels()
+    panels.feed(dom.stdout)
+    for pid in expected:
+        if pid not in panels.svg:
+            failures.append(f"{kind} {pid}: missing from the rendered page")
+        elif panels.svg[pid] == 0:
+            failures.append(f"{kind} {pid}: no chart rendered ({panels.text[pid].strip()[:200]})")
+        elif panels.marks[pid] < least_marks:
+            failures.append(f"{kind} {pid}: the chart is empty ({panels.marks[pid]} marks)")
+    print(f"{kind}: {len(expected)} panels expected, "
+          f"{sum(1 for p in expected if panels.svg.get(p))} rendered as SVG; "
+          f"{len(console)} console messages")
+
+    subprocess.run([args.chromium] + FLAGS + ["--window-size=1280,1100", "--screenshot=" + shot,
+                                              "file://" + page],
+                   capture_output=True, text=True, timeout=300)
+    if not os.path.exists(shot):
+        failures.append(f"{kind}: no screenshot was saved")
+    elif os.path.getsize(shot) < 20000:
+        failures.append(f"{kind}: the screenshot is {os.path.getsize(shot)} bytes: blank?")
+    else:
+        print(f"{kind}: screenshot {shot} ({os.path.getsize(shot)} bytes)")
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--funnelsim", required=True)
@@ -70,50 +131,9 @@ def main():
     parser.add_argument("--out-dir", required=True)
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
-    page = os.path.abspath(os.path.join(args.out_dir, "forecast.html"))
-    shot = os.path.abspath(os.path.join(args.out_dir, "forecast.png"))
-    for stale in (page, shot):
-        if os.path.exists(stale):
-            os.remove(stale)
-    subprocess.run([args.funnelsim, "forecast", "-n", "60", "-q", "--report", page], check=True)
-
-    with open(page, encoding="utf-8") as f:
-        source = f.read()
-    data = json.loads(re.search(
-        r'<script type="application/json" id="funnelsim-report">(.*?)</script>', source,
-        re.S).group(1).replace("<\\/", "</"))
-    expected = [p["id"] for p in data["panels"]]
-
-    dom = subprocess.run([args.chromium] + FLAGS + ["--enable-logging=stderr", "--v=0",
-                                                    "--dump-dom", "file://" + page],
-                         capture_output=True, text=True, timeout=300)
     failures = []
-    if dom.returncode != 0:
-        failures.append(f"chromium exited {dom.returncode}: {dom.stderr[-2000:]}")
-    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
-    for line in console:
-        failures.append("console: " + line)
-    panels = Panels()
-    panels.feed(dom.stdout)
-    for pid in expected:
-        if pid not in panels.svg:
-            failures.append(f"{pid}: missing from the rendered page")
-        elif panels.svg[pid] == 0:
-            failures.append(f"{pid}: no chart rendered ({panels.text[pid].strip()[:200]})")
-        elif panels.marks[pid] < 3:
-            failures.append(f"{pid}: the chart is empty ({panels.marks[pid]} marks)")
-    print(f"{len(expected)} panels expected, {sum(1 for p in expected if panels.svg.get(p))} "
-          f"rendered as SVG; {len(console)} console messages")
-
-    subprocess.run([args.chromium] + FLAGS + ["--window-size=1280,1100", "--screenshot=" + shot,
-                                              "file://" + page],
-                   capture_output=True, text=True, timeout=300)
-    if not os.path.exists(shot):
-        failures.append("no screenshot was saved")
-    elif os.path.getsize(shot) < 20000:
-        failures.append(f"the screenshot is {os.path.getsize(shot)} bytes: blank?")
-    else:
-        print(f"screenshot: {shot} ({os.path.getsize(shot)} bytes)")
+    for kind, arguments, least in REPORTS:
+        failures += check(args, kind, arguments, least)
     for f in failures:
         print("FAIL:", f, file=sys.stderr)
     return 1 if failures else 0

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,71 @@ TEST(ReportWriter, TheHeaderSaysWhatWasRunAndHoldsTheScenario) {
   EXPECT_NE(f.html.find("Northwind Analytics"), std::string::npos);
   EXPECT_EQ(f.data["seed"], 11);
   EXPECT_EQ(f.data["replications"], 24);
+}
+
+Json document_of(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"funnelsim-report\">";
+  const auto start = html.find(open);
+  const auto end = html.find("</script>", start);
+  if (start == std::string::npos || end == std::string::npos) return Json();
+  return Json::parse(html.substr(start + open.size(), end - start - open.size()));
+}
+
+TEST(ReportWriter, AComparisonShowsEachMetricsPairedDifference) {
+  const Fixture& f = fixture();
+  const models::Scenario variant = models::load_scenario_text(
+      models::default_scenario_text(), "<default>",
+      {"capacity.report_lost_conversions=false", "sources.webinars.monthly_volume=650"});
+  const models::Comparison c =
+      models::pair_forecasts(models::Forecast(f.forecast), models::run_forecast(variant, f.config));
+  const std::string html = comparison_report(
+      {&f.scenario, &variant, &c, f.config, {"volume.inquiry", "bookings", "no.such.metric"}});
+  const Json doc = document_of(html);
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["format"], "funnelsim.comparison_report");
+  ASSERT_EQ(doc["panels"].size(), 2u);  // the metric neither run has is left out
+  EXPECT_EQ(count(html, "<div class=\"panel\""), 2u);
+  for (const Json& p : doc["panels"]) {
+    const std::string metric = p["metric"];
+    const auto at = std::find(c.metrics.begin(), c.metrics.end(), metric);
+    ASSERT_NE(at, c.metrics.end());
+    const engine::DifferenceStats& d = c.monthly[static_cast<std::size_t>(at - c.metrics.begin())];
+    const Json& values = p["spec"]["data"]["values"];
+    ASSERT_EQ(values.size(), c.variant.months.size());
+    for (std::size_t m = 0; m < values.size(); ++m) {
+      EXPECT_EQ(values[m]["mean"].get<double>(), d.mean[m]) << metric;
+      EXPECT_EQ(values[m]["lo90"].get<double>(), d.lo90[m]) << metric;
+      EXPECT_EQ(values[m]["hi90"].get<double>(), d.hi90[m]) << metric;
+    }
+  }
+  // More webinars: more inquiries, every month (the interval excludes zero somewhere).
+  const Json& inquiries = doc["panels"][0]["spec"]["data"]["values"];
+  EXPECT_GT(inquiries[2]["lo90"].get<double>(), 0.0);
+  // Both scenarios are in the header, and the variant's override.
+  EXPECT_EQ(count(html, "<details><summary>"), 2u);
+  EXPECT_NE(html.find("--set sources.webinars.monthly_volume=650"), std::string::npos);
+}
+
+TEST(ReportWriter, ATornadoHasABarPerLeverEndInTheOrderGiven) {
+  const Fixture& f = fixture();
+  TornadoReportInput input{&f.scenario, f.config, "volume.sql", "total", 0.2, 2100.0, {}};
+  input.bars.push_back(
+      {"stages.mql.transitions.sal.probability.rate", 0.7, 1.0, -350, 80, -360, -340, 70, 90});
+  input.bars.push_back({"sources.webinars.monthly_volume", 400, 600, -40, 30, -45, -35, 25, 35});
+  const std::string html = tornado_report(input);
+  const Json doc = document_of(html);
+  EXPECT_EQ(doc["format"], "funnelsim.sensitivity_report");
+  ASSERT_EQ(doc["panels"].size(), 1u);
+  const Json& values = doc["panels"][0]["spec"]["data"]["values"];
+  ASSERT_EQ(values.size(), 4u);  // low and high for each lever
+  EXPECT_EQ(values[0]["lever"], "stages.mql.transitions.sal.probability.rate");
+  EXPECT_EQ(values[0]["end"], "low");
+  EXPECT_EQ(values[0]["change"].get<double>(), -350.0);
+  EXPECT_EQ(values[1]["value"].get<double>(), 1.0);
+  EXPECT_EQ(values[3]["rank"], 1);
+  EXPECT_EQ(values[3]["hi90"].get<double>(), 35.0);
+  EXPECT_EQ(doc["metric"], "volume.sql");
+  EXPECT_NE(html.find("swung by 20% each way"), std::string::npos);
 }
 
 }  // namespace

@@ -104,6 +104,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   cc->add_option("--hdf5", compare.hdf5,
                  "Write every replication's variant - base values as HDF5 (forecast layout)")
       ->type_name("FILE");
+  cc->add_option("--report", compare.report,
+                 "Write an HTML report: per metric (--metrics, else every stage volume, "
+                 "pipeline and bookings) the monthly variant - base difference with its 90% "
+                 "interval")
+      ->type_name("FILE");
   cc->add_option("--metrics", compare.metrics,
                  "Also print month-by-month difference tables of these metrics")
       ->delimiter(',')
@@ -267,6 +272,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                       " per run; 2 runs per lever plus the base");
   tc->add_option("--json", sensitivity.json,
                  "Write every lever's low / high effect (format funnelsim.sensitivity 1.0)")
+      ->type_name("FILE");
+  tc->add_option("--report", sensitivity.report,
+                 "Write an HTML report with the tornado chart of every lever swung")
       ->type_name("FILE");
   tc->add_option("--top", sensitivity.top, "Levers shown in the tornado")
       ->capture_default_str()

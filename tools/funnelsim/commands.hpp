@@ -39,7 +39,7 @@ struct CompareOptions {
   std::string variant_path;       ///< empty: the base with `sets` applied
   std::vector<std::string> sets;  ///< --set KEY=VALUE, applied to the variant
   RunOptions run;
-  std::string json, csv, hdf5;
+  std::string json, csv, hdf5, report;
   std::vector<std::string> metrics;  ///< monthly difference tables for these
   std::size_t top = 15;              ///< rows of the "moved most" table
   bool quiet = false;
@@ -64,7 +64,7 @@ struct SensitivityOptions {
   std::string swing = "20%";
   std::string period = "total";
   RunOptions run;
-  std::string json;
+  std::string json, report;
   std::size_t top = 20;
   bool quiet = false;
 };

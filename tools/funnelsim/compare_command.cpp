@@ -18,6 +18,7 @@
 #include "tools/funnelsim/scenario_input.hpp"
 #include "tools/funnelsim/terminal_report.hpp"
 #include "tools/funnelsim/what_if_output.hpp"
+#include "tools/report/report_writer.hpp"
 
 namespace funnelsim::cli {
 
@@ -166,6 +167,12 @@ int run_compare_command(const CompareOptions& options, std::ostream& out, std::o
   check_output_path("--json", options.json, seen, problems);
   check_output_path("--csv", options.csv, seen, problems);
   check_output_path("--hdf5", options.hdf5, seen, problems);
+  check_output_path("--report", options.report, seen, problems);
+  if (!options.report.empty() && !report::libraries_available())
+    problems.push_back(command_line_problem(
+        "--report", options.report,
+        "needs the charting libraries this build lacks: run `bash tools/setup.sh build` (npm "
+        "installs them into tools/report/node_modules) and build again"));
 
   std::optional<models::FunnelModel> base_model, variant_model;
   if (base && variant) {
@@ -204,6 +211,9 @@ int run_compare_command(const CompareOptions& options, std::ostream& out, std::o
     if (!options.json.empty()) engine::write_file_atomically(options.json, comparison_json(run, c));
     if (!options.csv.empty()) engine::write_file_atomically(options.csv, comparison_csv(c));
     if (!options.hdf5.empty()) write_difference_hdf5(options.hdf5, run, c);
+    if (!options.report.empty())
+      report::write_comparison_report(options.report,
+                                      {&*base, &*variant, &c, config, options.metrics});
     if (!options.quiet)
       print_comparison(out, *base, *variant, config, c, options.metrics, options.top, seconds);
   } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 #include "tools/funnelsim/terminal_report.hpp"
 #include "tools/funnelsim/what_if_output.hpp"
 #include "tools/funnelsim/what_if_runs.hpp"
+#include "tools/report/report_writer.hpp"
 
 namespace funnelsim::cli {
 
@@ -64,6 +65,12 @@ int run_sensitivity_command(const SensitivityOptions& options, std::ostream& out
                          SensitivityOptions::DEFAULT_REPLICATIONS);
   std::set<std::string> seen;
   check_output_path("--json", options.json, seen, problems);
+  check_output_path("--report", options.report, seen, problems);
+  if (!options.report.empty() && !report::libraries_available())
+    problems.push_back(command_line_problem(
+        "--report", options.report,
+        "needs the charting libraries this build lacks: run `bash tools/setup.sh build` (npm "
+        "installs them into tools/report/node_modules) and build again"));
   const auto swing = parse_swing(options.swing);
   if (!swing)
     problems.push_back(command_line_problem(
@@ -196,6 +203,14 @@ int run_sensitivity_command(const SensitivityOptions& options, std::ostream& out
       j["levers"] = std::move(jl);
       j["skipped"] = skipped;
       engine::write_file_atomically(options.json, j.dump(1) + "\n");
+    }
+    if (!options.report.empty()) {
+      report::TornadoReportInput tornado{&*scenario, config,       m, period->label,
+                                         *swing,     at_base.mean, {}};
+      for (const Bar& bar : bars)
+        tornado.bars.push_back({bar.lever.key, bar.low, bar.high, bar.low_change, bar.high_change,
+                                bar.low_lo, bar.low_hi, bar.high_lo, bar.high_hi});
+      report::write_tornado_report(options.report, tornado);
     }
     if (options.quiet) return EXIT_OK;
 

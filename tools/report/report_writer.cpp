@@ -104,6 +104,14 @@ struct Panel {
   Json spec;
 };
 
+// Every panel's title and look.
+void finish(std::vector<Panel>& panels) {
+  for (Panel& p : panels) {
+    p.spec["title"] = {{"text", p.title}, {"anchor", "start"}, {"fontSize", 13}};
+    p.spec["config"] = {{"font", "sans-serif"}, {"view", {{"stroke", nullptr}}}};
+  }
+}
+
 Json month_axis() {
   return {{"field", "date"},
           {"type", "temporal"},
@@ -317,11 +325,9 @@ std::vector<Panel> panels_of(const models::Scenario& sc, const models::Forecast&
         "valve." + n.id + ".opportunities",
         bars_spec(f, f.cube.metric_index("valve." + n.id + ".opportunities"),
                   "Opportunities per month"));
-  for (Panel& p : panels) {
+  for (Panel& p : panels)
     if (!has_metric(f, p.metric)) throw std::logic_error("report: no metric " + p.metric);
-    p.spec["title"] = {{"text", p.title}, {"anchor", "start"}, {"fontSize", 13}};
-    p.spec["config"] = {{"font", "sans-serif"}, {"view", {{"stroke", nullptr}}}};
-  }
+  finish(panels);
   return panels;
 }
 
@@ -389,25 +395,45 @@ bool libraries_available() {
   return !vega_js().empty() && !vega_lite_js().empty() && !vega_embed_js().empty();
 }
 
-std::string forecast_report(const ForecastReportInput& input) {
+namespace {
+
+void require_libraries() {
   if (!libraries_available())
     throw std::runtime_error(
         "the HTML report needs Vega, Vega-Lite and vega-embed, which this build of funnelsim "
         "does not contain: run `bash tools/setup.sh build` (it installs them with npm into "
         "tools/report/node_modules) and build again");
-  const models::Scenario& sc = *input.scenario;
-  const models::Forecast& f = *input.forecast;
-  const std::vector<Panel> panels = panels_of(sc, f);
+}
 
+std::string scenario_label(const models::Scenario& sc) {
+  std::string text = sc.file_name.empty() ? "<default>" : sc.file_name;
+  for (const std::string& o : sc.overrides) text += " --set " + o;
+  return text;
+}
+
+// What every report page holds: a title, what was run, a legend, the scenario texts, the
+// panels by section, then any tables.
+struct Page {
+  std::string title;
+  std::string format;  ///< the document's format, e.g. funnelsim.report
+  std::string run;     ///< one sentence: what was run (escaped here)
+  std::string legend;  ///< escaped here
+  std::vector<std::pair<std::string, const models::Scenario*>> scenarios;  ///< label, scenario
+  engine::RunConfig config;
+  Json extra;         ///< more fields of the JSON document
+  std::string after;  ///< HTML after the panels (tables), already escaped
+};
+
+std::string render(const Page& page, const std::vector<Panel>& panels) {
   Json document;
-  document["format"] = "funnelsim.report";
+  document["format"] = page.format;
   document["format_version"] = "1.0";
   document["engine_version"] = ENGINE_VERSION;
-  document["scenario_name"] = sc.name;
-  document["seed"] = input.config.seed;
-  document["first_replication"] = input.config.first_replication;
-  document["replications"] = input.config.replications;
-  document["months"] = f.months;
+  document["title"] = page.title;
+  document["seed"] = page.config.seed;
+  document["first_replication"] = page.config.first_replication;
+  document["replications"] = page.config.replications;
+  for (const auto& [key, value] : page.extra.items()) document[key] = value;
   Json list = Json::array();
   for (const Panel& p : panels)
     list.push_back({{"id", p.id},
@@ -417,13 +443,10 @@ std::string forecast_report(const ForecastReportInput& input) {
                     {"spec", p.spec}});
   document["panels"] = list;
 
-  const std::string file = sc.file_name.empty() ? "<default>" : sc.file_name;
-  std::string overrides;
-  for (const std::string& o : sc.overrides) overrides += " --set " + o;
   std::string html;
   html.reserve(vega_js().size() + vega_lite_js().size() + vega_embed_js().size() + (1 << 20));
   html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>";
-  html += "funnelsim: " + escape_html(sc.name) + "</title>\n<style>";
+  html += "funnelsim: " + escape_html(page.title) + "</title>\n<style>";
   html += STYLE;
   html += "</style>\n";
   for (std::string_view library : {vega_js(), vega_lite_js(), vega_embed_js()}) {
@@ -431,21 +454,13 @@ std::string forecast_report(const ForecastReportInput& input) {
     html += library;
     html += "</script>\n";
   }
-  html += "</head>\n<body>\n<header>\n<h1>" + escape_html(sc.name) + "</h1>\n<p class=\"meta\">";
-  html += "Forecast of " + std::to_string(f.months.size()) + " months from " +
-          (f.months.empty() ? std::string("-") : f.months.front()) + ": " +
-          std::to_string(input.config.replications) + " replications from " +
-          std::to_string(input.config.first_replication) + ", seed " +
-          std::to_string(input.config.seed) + ", funnelsim " + ENGINE_VERSION + ". Scenario " +
-          escape_html(file) + escape_html(overrides) + ".</p>\n";
-  html +=
-      "<p class=\"legend\">Fans: the light band holds 90% of the simulated futures (P5-P95), "
-      "the dark band the middle half (P25-P75); the solid line is the median, the dashed "
-      "line the mean; dash-dotted orange lines are SLA targets. Hover for the numbers.</p>\n";
-  html +=
-      "<details><summary>Scenario text (reproduces this report with the seed and "
-      "replications above)</summary>\n<pre>" +
-      escape_html(sc.text) + "</pre></details>\n</header>\n";
+  html += "</head>\n<body>\n<header>\n<h1>" + escape_html(page.title) + "</h1>\n";
+  html += "<p class=\"meta\">" + escape_html(page.run) + "</p>\n";
+  html += "<p class=\"legend\">" + escape_html(page.legend) + "</p>\n";
+  for (const auto& [label, scenario] : page.scenarios)
+    html += "<details><summary>" + escape_html(label) + "</summary>\n<pre>" +
+            escape_html(scenario->text) + "</pre></details>\n";
+  html += "</header>\n";
   std::string section;
   for (const Panel& p : panels) {
     if (p.section != section) {
@@ -457,7 +472,7 @@ std::string forecast_report(const ForecastReportInput& input) {
             "\"></div>\n";
   }
   if (!section.empty()) html += "</div></section>\n";
-  html += sla_tables(sc, f);
+  html += page.after;
   html += "<script type=\"application/json\" id=\"funnelsim-report\">" + script_json(document) +
           "</script>\n<script>";
   html += DRAW;
@@ -465,8 +480,195 @@ std::string forecast_report(const ForecastReportInput& input) {
   return html;
 }
 
+std::string run_sentence(const std::string& what, const std::vector<std::string>& months,
+                         const engine::RunConfig& config) {
+  return what + " of " + std::to_string(months.size()) + " months from " +
+         (months.empty() ? std::string("-") : months.front()) + ": " +
+         std::to_string(config.replications) + " replications from " +
+         std::to_string(config.first_replication) + ", seed " + std::to_string(config.seed) +
+         ", funnelsim " + ENGINE_VERSION + ".";
+}
+
+// The variant - base difference of one metric per month: the paired mean and its 90% band.
+Json difference_spec(const models::Comparison& c, std::size_t i, const std::string& metric) {
+  const engine::DifferenceStats& d = c.monthly[i];
+  const bool dollars = metric == "pipeline.created" || metric == "bookings" ||
+                       metric.find("cost") != std::string::npos;
+  const char* format = number_format(dollars ? Unit::Dollars : Unit::Count);
+  Json values = Json::array();
+  for (std::size_t m = 0; m < c.variant.months.size(); ++m)
+    values.push_back({{"month", c.variant.months[m]},
+                      {"date", c.variant.months[m] + "-01"},
+                      {"mean", d.mean[m]},
+                      {"lo90", d.lo90[m]},
+                      {"hi90", d.hi90[m]},
+                      {"p_higher", d.p_higher[m]}});
+  const Json y_title = dollars ? "Variant - base ($ per month)" : "Variant - base (per month)";
+  Json tooltip =
+      Json::array({{{"field", "date"},
+                    {"type", "temporal"},
+                    {"timeUnit", "yearmonth"},
+                    {"title", "Month"},
+                    {"format", "%B %Y"}},
+                   {{"field", "mean"}, {"title", "difference"}, {"format", format}},
+                   {{"field", "lo90"}, {"title", "90% from"}, {"format", format}},
+                   {{"field", "hi90"}, {"title", "90% to"}, {"format", format}},
+                   {{"field", "p_higher"}, {"title", "P(variant higher)"}, {"format", ".0%"}}});
+  auto y = [&](const char* field) {
+    return Json{{"field", field},
+                {"type", "quantitative"},
+                {"title", y_title},
+                {"axis", {{"format", format}}}};
+  };
+  Json layers = Json::array();
+  layers.push_back(
+      {{"mark", {{"type", "area"}, {"color", INNER_BAND}}},
+       {"encoding", {{"x", month_axis()}, {"y", y("lo90")}, {"y2", {{"field", "hi90"}}}}}});
+  layers.push_back({{"mark", {{"type", "line"}, {"color", MEDIAN}, {"strokeWidth", 2}}},
+                    {"encoding", {{"x", month_axis()}, {"y", y("mean")}}}});
+  layers.push_back(
+      {{"mark", {{"type", "point"}, {"color", MEDIAN}, {"filled", true}, {"size", 30}}},
+       {"encoding", {{"x", month_axis()}, {"y", y("mean")}, {"tooltip", tooltip}}}});
+  layers.push_back({{"data", {{"values", Json::array({{{"zero", 0}}})}}},
+                    {"mark", {{"type", "rule"}, {"color", MEAN}, {"strokeDash", {4, 4}}}},
+                    {"encoding", {{"y", {{"field", "zero"}, {"type", "quantitative"}}}}}});
+  return {{"width", WIDTH}, {"height", HEIGHT}, {"data", {{"values", values}}}, {"layer", layers}};
+}
+
+}  // namespace
+
+std::string forecast_report(const ForecastReportInput& input) {
+  require_libraries();
+  const models::Scenario& sc = *input.scenario;
+  const models::Forecast& f = *input.forecast;
+  const std::vector<Panel> panels = panels_of(sc, f);
+  Page page;
+  page.title = sc.name;
+  page.format = "funnelsim.report";
+  page.run =
+      run_sentence("Forecast", f.months, input.config) + " Scenario " + scenario_label(sc) + ".";
+  page.legend =
+      "Fans: the light band holds 90% of the simulated futures (P5-P95), the dark band the "
+      "middle half (P25-P75); the solid line is the median, the dashed line the mean; "
+      "dash-dotted orange lines are SLA targets. Hover for the numbers.";
+  page.scenarios = {
+      {"Scenario text (reproduces this report with the seed and replications above)", &sc}};
+  page.config = input.config;
+  page.extra["scenario_name"] = sc.name;
+  page.extra["months"] = f.months;
+  page.after = sla_tables(sc, f);
+  return render(page, panels);
+}
+
+std::string comparison_report(const ComparisonReportInput& input) {
+  require_libraries();
+  const models::Comparison& c = *input.comparison;
+  std::vector<std::string> metrics = input.metrics;
+  if (metrics.empty()) {
+    for (const auto& stage : input.base->stages) metrics.push_back("volume." + stage.id);
+    metrics.emplace_back("pipeline.created");
+    metrics.emplace_back("bookings");
+  }
+  std::vector<Panel> panels;
+  for (const std::string& metric : metrics) {
+    const auto at = std::find(c.metrics.begin(), c.metrics.end(), metric);
+    if (at == c.metrics.end()) continue;  // in one scenario only
+    const auto i = static_cast<std::size_t>(at - c.metrics.begin());
+    panels.push_back({"panel-" + std::to_string(panels.size() + 1), "Variant - base, by month",
+                      metric + ": variant - base", metric, difference_spec(c, i, metric)});
+  }
+  finish(panels);
+  Page page;
+  page.title = input.variant->name + " against " + input.base->name;
+  page.format = "funnelsim.comparison_report";
+  page.run = run_sentence("Paired comparison", c.variant.months, input.config) + " Base " +
+             scenario_label(*input.base) + "; variant " + scenario_label(*input.variant) + ".";
+  page.legend =
+      "Each chart is the variant's value minus the base's, replication by replication on the "
+      "same random numbers: the line is the mean difference, the band its 90% interval, the "
+      "dashed line zero. Hover for the numbers and P(variant higher).";
+  page.scenarios = {{"Base scenario text", input.base}, {"Variant scenario text", input.variant}};
+  page.config = input.config;
+  page.extra["months"] = c.variant.months;
+  return render(page, panels);
+}
+
+std::string tornado_report(const TornadoReportInput& input) {
+  require_libraries();
+  Json values = Json::array();
+  for (std::size_t i = 0; i < input.bars.size(); ++i) {
+    const TornadoBar& b = input.bars[i];
+    for (int end = 0; end < 2; ++end)
+      values.push_back({{"lever", b.lever},
+                        {"rank", i},
+                        {"end", end == 0 ? "low" : "high"},
+                        {"value", end == 0 ? b.low_value : b.high_value},
+                        {"change", end == 0 ? b.low_change : b.high_change},
+                        {"lo90", end == 0 ? b.low_lo : b.high_lo},
+                        {"hi90", end == 0 ? b.low_hi : b.high_hi}});
+  }
+  const std::string x_title = input.metric + ", " + input.period + ": change from the base mean";
+  Json y = {{"field", "lever"},
+            {"type", "nominal"},
+            {"sort", {{"field", "rank"}, {"op", "min"}, {"order", "ascending"}}},
+            {"title", nullptr},
+            {"axis", {{"labelLimit", 360}}}};
+  Json spec = {
+      {"width", WIDTH},
+      {"height", {{"step", 18}}},
+      {"data", {{"values", values}}},
+      {"layer",
+       Json::array(
+           {{{"mark", {{"type", "bar"}, {"stroke", MEDIAN}, {"strokeWidth", 0.5}}},
+             {"encoding",
+              {{"y", y},
+               {"x", {{"field", "change"}, {"type", "quantitative"}, {"title", x_title}}},
+               {"color",
+                {{"field", "end"},
+                 {"type", "nominal"},
+                 {"title", "lever at"},
+                 {"scale", {{"domain", {"low", "high"}}, {"range", {OUTER_BAND, INNER_BAND}}}}}},
+               {"tooltip", Json::array({{{"field", "lever"}},
+                                        {{"field", "end"}, {"title", "swung to"}},
+                                        {{"field", "value"}, {"title", "lever value"}},
+                                        {{"field", "change"}, {"format", ",.4~r"}},
+                                        {{"field", "lo90"}, {"title", "90% from"}},
+                                        {{"field", "hi90"}, {"title", "90% to"}}})}}}},
+            {{"data", {{"values", Json::array({{{"zero", 0}}})}}},
+             {"mark", {{"type", "rule"}, {"color", MEAN}}},
+             {"encoding", {{"x", {{"field", "zero"}, {"type", "quantitative"}}}}}}})}};
+  std::vector<Panel> panels = {
+      {"panel-1", "Tornado", "What moves " + input.metric + " most", input.metric, spec}};
+  finish(panels);
+  Page page;
+  page.title = input.scenario->name + ": what moves " + input.metric;
+  page.format = "funnelsim.sensitivity_report";
+  page.run = "Each lever swung by " + std::to_string(static_cast<int>(100.0 * input.swing + 0.5)) +
+             "% each way, every run on " + std::to_string(input.config.replications) +
+             " replications from " + std::to_string(input.config.first_replication) + " (seed " +
+             std::to_string(input.config.seed) + "), funnelsim " + ENGINE_VERSION + ". Base mean " +
+             format_number(input.base_mean, false) + ". Scenario " +
+             scenario_label(*input.scenario) + ".";
+  page.legend =
+      "Bars: the change in the metric's mean when the lever is at the low (light) or high "
+      "(dark) end of its swing, paired with the base run; levers by the size of their effect.";
+  page.scenarios = {{"Scenario text", input.scenario}};
+  page.config = input.config;
+  page.extra["metric"] = input.metric;
+  page.extra["period"] = input.period;
+  return render(page, panels);
+}
+
 void write_forecast_report(const std::string& path, const ForecastReportInput& input) {
   engine::write_file_atomically(path, forecast_report(input));
+}
+
+void write_comparison_report(const std::string& path, const ComparisonReportInput& input) {
+  engine::write_file_atomically(path, comparison_report(input));
+}
+
+void write_tornado_report(const std::string& path, const TornadoReportInput& input) {
+  engine::write_file_atomically(path, tornado_report(input));
 }
 
 }  // namespace funnelsim::report

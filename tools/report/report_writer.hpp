@@ -5,8 +5,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/run/run_config.hpp"
+#include "models/funnel/comparison.hpp"
 #include "models/funnel/forecast.hpp"
 #include "models/scenario/scenario.hpp"
 
@@ -39,5 +41,44 @@ std::string forecast_report(const ForecastReportInput& input);
 
 /// Writes forecast_report(input) to `path` through an AtomicFile.
 void write_forecast_report(const std::string& path, const ForecastReportInput& input);
+
+/// What a comparison report shows (`compare --report`).
+struct ComparisonReportInput {
+  const models::Scenario* base = nullptr;
+  const models::Scenario* variant = nullptr;
+  const models::Comparison* comparison = nullptr;
+  engine::RunConfig config;
+  std::vector<std::string> metrics;  ///< panels; empty: every stage volume, pipeline, bookings
+};
+
+/// Per metric, the monthly paired difference variant - base: its mean and 90% interval as a
+/// band, with zero marked; both scenario texts in the header. Format
+/// funnelsim.comparison_report; metrics in only one scenario are left out.
+std::string comparison_report(const ComparisonReportInput& input);
+void write_comparison_report(const std::string& path, const ComparisonReportInput& input);
+
+/// One lever of a tornado: its values at the two ends of the swing and the paired change of
+/// the metric's mean there, with 90% intervals.
+struct TornadoBar {
+  std::string lever;
+  double low_value = 0, high_value = 0;
+  double low_change = 0, high_change = 0;
+  double low_lo = 0, low_hi = 0, high_lo = 0, high_hi = 0;
+};
+
+/// What a sensitivity report shows (`sensitivity --report`): bars in the order given.
+struct TornadoReportInput {
+  const models::Scenario* scenario = nullptr;
+  engine::RunConfig config;
+  std::string metric, period;
+  double swing = 0.2;
+  double base_mean = 0.0;
+  std::vector<TornadoBar> bars;
+};
+
+/// The tornado chart: per lever, the change at the low and the high end, largest first.
+/// Format funnelsim.sensitivity_report.
+std::string tornado_report(const TornadoReportInput& input);
+void write_tornado_report(const std::string& path, const TornadoReportInput& input);
 
 }  // namespace funnelsim::report
