@@ -214,6 +214,9 @@ Hdf5Result read_hdf5(const std::string& path, std::string_view expected_format) 
   metadata.engine_version = read_string(errors, root, "engine_version");
   metadata.scenario_name = read_string(errors, root, "scenario_name");
   metadata.scenario_file = read_string(errors, root, "scenario_file");
+  // Optional: files written before it was recorded have none.
+  if (const htri_t dated = H5Aexists(root, "run_date"); dated > 0)
+    metadata.run_date = read_string(errors, root, "run_date");
   metadata.scenario_text = read_string(errors, root, "scenario_text");
   metadata.overrides = read_string_list(errors, root, "overrides");
   metadata.seed = read_uint64(errors, root, "seed");

@@ -166,6 +166,7 @@ void write_contents(const ErrorScope& errors, hid_t file, const RunMetadata& met
   write_string(errors, file, "engine_version", metadata.engine_version);
   write_string(errors, file, "scenario_name", metadata.scenario_name);
   write_string(errors, file, "scenario_file", metadata.scenario_file);
+  if (!metadata.run_date.empty()) write_string(errors, file, "run_date", metadata.run_date);
   write_string(errors, file, "scenario_text", metadata.scenario_text);
   write_strings(errors, file, "overrides", metadata.overrides);
   write_uint64(errors, file, "seed", metadata.seed);

@@ -29,6 +29,8 @@ struct RunMetadata {
   std::size_t replications = 0;            // rows of the cube
   std::string period_axis;                 // name of the period axis, e.g. "months"
   std::vector<std::string> period_labels;  // one per period of the cube
+  // UTC date of the run, YYYY-MM-DD (HDF5 only, optional: empty when not recorded).
+  std::string run_date;
 
   bool operator==(const RunMetadata&) const = default;
 };

@@ -29,6 +29,7 @@ RunMetadata sample_metadata(std::size_t replications, std::size_t periods) {
   metadata.first_replication = 4000;
   metadata.replications = replications;
   metadata.period_axis = "months";
+  metadata.run_date = "2026-12-03";
   for (std::size_t p = 0; p < periods; ++p)
     metadata.period_labels.push_back("2027-" + std::string(p < 9 ? "0" : "") +
                                      std::to_string(p + 1));
@@ -86,6 +87,7 @@ TEST(Hdf5Io, EmptyOverridesAndAnotherPeriodAxisRoundTrip) {
   RunMetadata metadata = sample_metadata(1, 1);
   metadata.overrides.clear();
   metadata.scenario_file.clear();
+  metadata.run_date.clear();  // optional: not written, read back empty
   metadata.period_axis = "weeks";
   metadata.period_labels = {"2027-W01"};
   ResultCube cube(1, 1, {"x"});

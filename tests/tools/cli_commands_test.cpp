@@ -5,12 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli_test_support.hpp"
 #include "funnelsim/version.hpp"
+#include "tools/funnelsim/run_options.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -194,6 +196,18 @@ TEST(CliInfo, UsageErrorsAreRefused) {
   EXPECT_EQ(run({}).code, EXIT_BAD_INPUT);                          // no command
   EXPECT_EQ(run({"forcast"}).code, EXIT_BAD_INPUT);                 // unknown command
   EXPECT_EQ(run({"forecast", "-n", "many"}).code, EXIT_BAD_INPUT);  // not a number
+}
+
+// The run date is today in UTC unless SOURCE_DATE_EPOCH pins it (reproducible files).
+TEST(CliRunDate, SourceDateEpochPinsTheRunDate) {
+  ASSERT_EQ(::setenv("SOURCE_DATE_EPOCH", "1796083200", 1), 0);
+  EXPECT_EQ(run_date(), "2026-12-01");
+  ASSERT_EQ(::setenv("SOURCE_DATE_EPOCH", "not a number", 1), 0);
+  const std::string today = run_date();
+  ASSERT_EQ(::unsetenv("SOURCE_DATE_EPOCH"), 0);
+  EXPECT_EQ(today, run_date());  // ignored when it is not a number of seconds
+  EXPECT_EQ(today.size(), 10u);
+  EXPECT_EQ(today[4], '-');
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "engine/io/hdf5_reader.hpp"
 #include "tests/tools/cli_test_support.hpp"
 
 namespace funnelsim::cli {
@@ -25,6 +26,9 @@ TEST(CliReport, TheSavedForecastGivesTheSameReport) {
   EXPECT_GT(direct.size(), 100000u);
   EXPECT_TRUE(direct == read_text(dir.file("rebuilt.html")));
   EXPECT_CONTAINS(direct, "--set sources.webinars.monthly_volume=600");
+  // The run's date travels in the HDF5 file, so the rebuilt report keeps it.
+  EXPECT_EQ(engine::read_hdf5(dir.file("runs.h5")).metadata.run_date.size(), 10u);
+  EXPECT_CONTAINS(direct, "Run on " + engine::read_hdf5(dir.file("runs.h5")).metadata.run_date);
 }
 
 TEST(CliReport, AFileThatIsNotAForecastIsRefused) {

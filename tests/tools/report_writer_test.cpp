@@ -34,7 +34,7 @@ const Fixture& fixture() {
     x.config.seed = 11;
     x.config.replications = 24;
     x.forecast = models::run_forecast(x.scenario, x.config);
-    x.html = forecast_report({&x.scenario, &x.forecast, x.config});
+    x.html = forecast_report({&x.scenario, &x.forecast, x.config, "2027-02-14"});
     const std::string open = "<script type=\"application/json\" id=\"funnelsim-report\">";
     const auto start = x.html.find(open);
     const auto end = x.html.find("</script>", start);
@@ -158,6 +158,8 @@ TEST(ReportWriter, NothingIsLoadedFromTheNetwork) {
 TEST(ReportWriter, TheHeaderSaysWhatWasRunAndHoldsTheScenario) {
   const Fixture& f = fixture();
   EXPECT_NE(f.html.find("24 replications from 0, seed 11"), std::string::npos);
+  EXPECT_NE(f.html.find("Run on 2027-02-14."), std::string::npos);
+  EXPECT_EQ(f.data["run_date"], "2027-02-14");
   EXPECT_NE(f.html.find("--set capacity.report_lost_conversions=false"), std::string::npos);
   EXPECT_NE(f.html.find("<details><summary>Scenario text"), std::string::npos);
   // The scenario text is there, escaped: its first line and an escaped character.
@@ -183,7 +185,7 @@ TEST(ReportWriter, AComparisonShowsEachMetricsPairedDifference) {
   const models::Comparison c =
       models::pair_forecasts(models::Forecast(f.forecast), models::run_forecast(variant, f.config));
   const std::string html = comparison_report(
-      {&f.scenario, &variant, &c, f.config, {"volume.inquiry", "bookings", "no.such.metric"}});
+      {&f.scenario, &variant, &c, f.config, {"volume.inquiry", "bookings", "no.such.metric"}, ""});
   const Json doc = document_of(html);
   ASSERT_TRUE(doc.is_object());
   EXPECT_EQ(doc["format"], "funnelsim.comparison_report");
@@ -208,11 +210,13 @@ TEST(ReportWriter, AComparisonShowsEachMetricsPairedDifference) {
   // Both scenarios are in the header, and the variant's override.
   EXPECT_EQ(count(html, "<details><summary>"), 2u);
   EXPECT_NE(html.find("--set sources.webinars.monthly_volume=650"), std::string::npos);
+  EXPECT_NE(html.find("Run on an unrecorded date."), std::string::npos);
 }
 
 TEST(ReportWriter, ATornadoHasABarPerLeverEndInTheOrderGiven) {
   const Fixture& f = fixture();
-  TornadoReportInput input{&f.scenario, f.config, "volume.sql", "total", 0.2, 2100.0, {}};
+  TornadoReportInput input{&f.scenario, f.config, "volume.sql", "total",
+                           0.2,         2100.0,   {},           "2027-02-14"};
   input.bars.push_back(
       {"stages.mql.transitions.sal.probability.rate", 0.7, 1.0, -350, 80, -360, -340, 70, 90});
   input.bars.push_back({"sources.webinars.monthly_volume", 400, 600, -40, 30, -45, -35, 25, 35});

@@ -66,13 +66,6 @@ void add_without(TargetTable& with, const TargetTable& without) {
   with.p_meet_without = without.p_meet;
 }
 
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&now));
-  return buf;
-}
-
 void print_tables(std::ostream& out, const std::vector<TargetTable>& tables, double q) {
   char buf[256];
   for (const TargetTable& t : tables) {
@@ -118,7 +111,7 @@ std::string markdown_sheet(const models::Scenario& s, const engine::RunConfig& c
   md << "# Sales-marketing SLA: commitments at " << pct << "% confidence\n\n";
   md << "Scenario: **" << s.name << "** (`" << s.file_name << "`)";
   for (const auto& o : s.overrides) md << ", `--set " << o << "`";
-  md << "  \nForecast by funnelsim " << ENGINE_VERSION << " on " << today() << ": "
+  md << "  \nForecast by funnelsim " << ENGINE_VERSION << " on " << run_date() << ": "
      << config.replications << " simulated futures, seed " << config.seed << ".\n\n";
   md << "Each commitment is the largest value the metric reaches (or, for an upper limit, the "
         "smallest it stays under) in at least "

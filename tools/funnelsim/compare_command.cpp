@@ -213,7 +213,7 @@ int run_compare_command(const CompareOptions& options, std::ostream& out, std::o
     if (!options.hdf5.empty()) write_difference_hdf5(options.hdf5, run, c);
     if (!options.report.empty())
       report::write_comparison_report(options.report,
-                                      {&*base, &*variant, &c, config, options.metrics});
+                                      {&*base, &*variant, &c, config, options.metrics, run_date()});
     if (!options.quiet)
       print_comparison(out, *base, *variant, config, c, options.metrics, options.top, seconds);
   } catch (const std::exception& e) {

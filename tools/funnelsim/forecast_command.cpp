@@ -71,6 +71,7 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
     meta.replications = config.replications;
     meta.period_axis = "months";
     meta.period_labels = forecast.months;
+    meta.run_date = run_date();
     const engine::TotalsSection totals{forecast.total_labels, forecast.totals,
                                        forecast.total_rules};
     if (!options.json.empty())
@@ -79,7 +80,7 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
       engine::write_csv(options.csv, meta, forecast.cube, forecast.monthly, totals);
     if (!options.hdf5.empty()) engine::write_hdf5(options.hdf5, meta, forecast.cube);
     if (!options.report.empty())
-      report::write_forecast_report(options.report, {&*scenario, &forecast, config});
+      report::write_forecast_report(options.report, {&*scenario, &forecast, config, meta.run_date});
     if (!options.quiet) print_forecast(out, *scenario, config, forecast, options.metrics);
   } catch (const std::exception& e) {
     err << "funnelsim forecast: " << e.what() << '\n';

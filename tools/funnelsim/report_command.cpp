@@ -65,7 +65,8 @@ int run_report_command(const ReportOptions& options, std::ostream& out, std::ost
     config.seed = saved->metadata.seed;
     config.first_replication = saved->metadata.first_replication;
     config.replications = saved->metadata.replications;
-    report::write_forecast_report(options.out, {&*scenario, &*forecast, config});
+    report::write_forecast_report(options.out,
+                                  {&*scenario, &*forecast, config, saved->metadata.run_date});
   } catch (const std::exception& e) {
     err << "funnelsim report: " << e.what() << '\n';
     return EXIT_FAILURE_RUN;

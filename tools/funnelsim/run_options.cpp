@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <string>
 
 #include "tools/funnelsim/scenario_input.hpp"
 
@@ -59,6 +62,20 @@ void check_output_path(const std::string& option, const std::string& path,
     problems.push_back(command_line_problem(option, path, "is a directory; give a file name"));
   if (!seen.insert(fs::weakly_canonical(p, ec).string()).second)
     problems.push_back(command_line_problem(option, path, "is also the path of another output"));
+}
+
+std::string run_date() {
+  std::time_t when = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    char* end = nullptr;
+    const long long seconds = std::strtoll(epoch, &end, 10);
+    if (end != nullptr && *end == '\0' && seconds >= 0) when = static_cast<std::time_t>(seconds);
+  }
+  std::tm utc{};
+  gmtime_r(&when, &utc);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &utc);
+  return buf;
 }
 
 void check_memory(std::size_t replications, std::size_t months, std::size_t metrics,

@@ -39,6 +39,10 @@ engine::RunConfig resolve_run_config(const RunOptions& options, const models::Sc
 /// Output paths are checked before anything runs, so a typo in a directory name costs no
 /// simulation time and never leaves a partial set of files. `seen` catches two outputs
 /// given the same path.
+/// The run's date, YYYY-MM-DD in UTC: today, or the date of SOURCE_DATE_EPOCH (seconds since
+/// 1970) when that is set, so that reproducible builds and tests can pin it.
+std::string run_date();
+
 void check_output_path(const std::string& option, const std::string& path,
                        std::set<std::string>& seen, std::vector<models::Diagnostic>& problems);
 

@@ -205,8 +205,8 @@ int run_sensitivity_command(const SensitivityOptions& options, std::ostream& out
       engine::write_file_atomically(options.json, j.dump(1) + "\n");
     }
     if (!options.report.empty()) {
-      report::TornadoReportInput tornado{&*scenario, config,       m, period->label,
-                                         *swing,     at_base.mean, {}};
+      report::TornadoReportInput tornado{&*scenario, config,       m,  period->label,
+                                         *swing,     at_base.mean, {}, run_date()};
       for (const Bar& bar : bars)
         tornado.bars.push_back({bar.lever.key, bar.low, bar.high, bar.low_change, bar.high_change,
                                 bar.low_lo, bar.low_hi, bar.high_lo, bar.high_hi});

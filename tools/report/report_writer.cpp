@@ -420,8 +420,9 @@ struct Page {
   std::string legend;  ///< escaped here
   std::vector<std::pair<std::string, const models::Scenario*>> scenarios;  ///< label, scenario
   engine::RunConfig config;
-  Json extra;         ///< more fields of the JSON document
-  std::string after;  ///< HTML after the panels (tables), already escaped
+  std::string run_date;  ///< YYYY-MM-DD; empty: not recorded
+  Json extra;            ///< more fields of the JSON document
+  std::string after;     ///< HTML after the panels (tables), already escaped
 };
 
 std::string render(const Page& page, const std::vector<Panel>& panels) {
@@ -433,6 +434,7 @@ std::string render(const Page& page, const std::vector<Panel>& panels) {
   document["seed"] = page.config.seed;
   document["first_replication"] = page.config.first_replication;
   document["replications"] = page.config.replications;
+  document["run_date"] = page.run_date;
   for (const auto& [key, value] : page.extra.items()) document[key] = value;
   Json list = Json::array();
   for (const Panel& p : panels)
@@ -455,7 +457,8 @@ std::string render(const Page& page, const std::vector<Panel>& panels) {
     html += "</script>\n";
   }
   html += "</head>\n<body>\n<header>\n<h1>" + escape_html(page.title) + "</h1>\n";
-  html += "<p class=\"meta\">" + escape_html(page.run) + "</p>\n";
+  html += "<p class=\"meta\">" + escape_html(page.run) + " Run on " +
+          (page.run_date.empty() ? std::string("an unrecorded date") : page.run_date) + ".</p>\n";
   html += "<p class=\"legend\">" + escape_html(page.legend) + "</p>\n";
   for (const auto& [label, scenario] : page.scenarios)
     html += "<details><summary>" + escape_html(label) + "</summary>\n<pre>" +
@@ -554,6 +557,7 @@ std::string forecast_report(const ForecastReportInput& input) {
   page.scenarios = {
       {"Scenario text (reproduces this report with the seed and replications above)", &sc}};
   page.config = input.config;
+  page.run_date = input.run_date;
   page.extra["scenario_name"] = sc.name;
   page.extra["months"] = f.months;
   page.after = sla_tables(sc, f);
@@ -589,6 +593,7 @@ std::string comparison_report(const ComparisonReportInput& input) {
       "dashed line zero. Hover for the numbers and P(variant higher).";
   page.scenarios = {{"Base scenario text", input.base}, {"Variant scenario text", input.variant}};
   page.config = input.config;
+  page.run_date = input.run_date;
   page.extra["months"] = c.variant.months;
   return render(page, panels);
 }
@@ -654,6 +659,7 @@ std::string tornado_report(const TornadoReportInput& input) {
       "(dark) end of its swing, paired with the base run; levers by the size of their effect.";
   page.scenarios = {{"Scenario text", input.scenario}};
   page.config = input.config;
+  page.run_date = input.run_date;
   page.extra["metric"] = input.metric;
   page.extra["period"] = input.period;
   return render(page, panels);

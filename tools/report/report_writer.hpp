@@ -26,6 +26,7 @@ struct ForecastReportInput {
   const models::Scenario* scenario = nullptr;
   const models::Forecast* forecast = nullptr;
   engine::RunConfig config;  ///< seed, first replication and replications of the run
+  std::string run_date;      ///< YYYY-MM-DD; empty: not recorded
 };
 
 /// The report's HTML. Panels, in order (docs/output_formats.md, "HTML report"):
@@ -49,6 +50,7 @@ struct ComparisonReportInput {
   const models::Comparison* comparison = nullptr;
   engine::RunConfig config;
   std::vector<std::string> metrics;  ///< panels; empty: every stage volume, pipeline, bookings
+  std::string run_date;
 };
 
 /// Per metric, the monthly paired difference variant - base: its mean and 90% interval as a
@@ -74,6 +76,7 @@ struct TornadoReportInput {
   double swing = 0.2;
   double base_mean = 0.0;
   std::vector<TornadoBar> bars;
+  std::string run_date;
 };
 
 /// The tornado chart: per lever, the change at the low and the high end, largest first.
