@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The HTML reports in a real browser: headless Chromium loads each from disk (forecast,
-compare and sensitivity), every panel must render an SVG chart with marks in it, the console
+compare, valves and sensitivity), every panel must render an SVG chart with marks in it, the console
 must stay free of errors and warnings, and a PNG screenshot is saved (and must not be blank).
 
 Run by ctest (tests/CMakeLists.txt):
@@ -68,6 +68,7 @@ REPORTS = [
     ("forecast", ["forecast", "-n", "60", "-q", "--report"], 3),
     ("compare", ["compare", "--set", "sources.webinars.monthly_volume=650", "-n", "30", "-q",
                  "--report"], 3),
+    ("valves", ["valves", "-n", "10", "-q", "--report"], 3),
     ("sensitivity", ["sensitivity", "--metric", "volume.sql", "--params",
                      "sources.webinars.monthly_volume", "capacity.pools.sdr.headcount", "-n", "8",
                      "-q", "--report"], 2),

@@ -78,6 +78,18 @@ TEST(CliValves, RunsAreTheForecastsWithAndWithoutTheValves) {
                 1e-9 * totals[g].get<double>());
 }
 
+TEST(CliValves, TheReportShowsTheValveEffectOnEachSlaMetric) {
+  TempDir dir;
+  const auto r = run({"valves", "-n", "6", "-q", "--report", dir.file("v.html")});
+  ASSERT_EQ(r.code, EXIT_OK) << r.err;
+  const std::string html = read_text(dir.file("v.html"));
+  EXPECT_CONTAINS(html, "with its valves against without");
+  EXPECT_CONTAINS(html, "Valve effect: with the valves - without, by month");
+  // The default's two SLA targets, then pipeline and bookings.
+  for (const char* metric : {"volume.sal", "queue.sdr.within_sla", "pipeline.created", "bookings"})
+    EXPECT_CONTAINS(html, std::string("data-metric=\"") + metric + "\"");
+}
+
 TEST(CliValves, RefusesAScenarioWithoutValves) {
   const auto r = run({"valves", "--set", "valves="});
   EXPECT_EQ(r.code, EXIT_BAD_INPUT);

@@ -62,9 +62,9 @@ TEST(ReportWriter, HasOneChartPerExpectedPanel) {
   const Fixture& f = fixture();
   ASSERT_TRUE(f.data.is_object());
   EXPECT_EQ(f.data["format"], "funnelsim.report");
-  // A fan per stage, pipeline and bookings monthly and year to date, three per rep pool, one
+  // A fan per stage, pipeline and bookings monthly and year to date, four per rep pool, one
   // per valve.
-  const std::size_t expected = f.scenario.stages.size() + 4 + 3 * f.scenario.capacity.pools.size() +
+  const std::size_t expected = f.scenario.stages.size() + 4 + 4 * f.scenario.capacity.pools.size() +
                                f.scenario.valves.reserve_programmes.size() +
                                f.scenario.valves.cold_lists.size() +
                                f.scenario.valves.named_accounts.size();

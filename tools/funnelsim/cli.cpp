@@ -140,6 +140,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "changes only conversions_lost).");
   add_scenario_options(*vv, valves.scenario);
   add_run_options(*vv, valves.run, "the scenario's run.replications, else 1000");
+  vv->add_option("--report", valves.report,
+                 "Write an HTML report of the valve effect: per SLA metric, pipeline, bookings "
+                 "and valve activity, the monthly difference with - without the valves and its "
+                 "90% interval")
+      ->type_name("FILE");
   vv->add_option("--json", valves.json,
                  "Write the runs without and with the valves, every metric's paired difference "
                  "and each valve's effect (format funnelsim.valves 1.0, laid out as "

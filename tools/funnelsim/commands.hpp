@@ -86,7 +86,7 @@ struct CommitOptions {
 struct ValvesOptions {
   ScenarioInput scenario;
   RunOptions run;
-  std::string json;
+  std::string json, report;
   bool quiet = false;
 };
 

@@ -13,10 +13,12 @@
 #include "models/funnel/funnel_model.hpp"
 #include "tools/funnelsim/cli.hpp"
 #include "tools/funnelsim/commands.hpp"
+#include "tools/funnelsim/run_options.hpp"
 #include "tools/funnelsim/scenario_input.hpp"
 #include "tools/funnelsim/terminal_report.hpp"
 #include "tools/funnelsim/what_if_output.hpp"
 #include "tools/funnelsim/what_if_runs.hpp"
+#include "tools/report/report_writer.hpp"
 
 namespace funnelsim::cli {
 
@@ -106,6 +108,12 @@ int run_valves_command(const ValvesOptions& options, std::ostream& out, std::ost
       resolve_run_config(options.run, scenario ? &*scenario : nullptr, problems);
   std::set<std::string> seen;
   check_output_path("--json", options.json, seen, problems);
+  check_output_path("--report", options.report, seen, problems);
+  if (!options.report.empty() && !report::libraries_available())
+    problems.push_back(command_line_problem(
+        "--report", options.report,
+        "needs the charting libraries this build lacks: run `bash tools/setup.sh build` (npm "
+        "installs them into tools/report/node_modules) and build again"));
   std::vector<ValveRef> valves;
   if (scenario) valves = valves_of(scenario->valves);
   if (scenario && valves.empty())
@@ -172,6 +180,17 @@ int run_valves_command(const ValvesOptions& options, std::ostream& out, std::ost
         cost[months + g] += with.totals[k].mean[g];
     }
 
+    if (!options.report.empty()) {
+      // The valve effect month by month: each SLA metric, the money, then what each valve
+      // added (only in the run with them: drawn against zero).
+      std::vector<std::string> shown;
+      for (const auto& t : scenario->sla.targets) shown.push_back(t.metric);
+      for (const char* m : {"pipeline.created", "bookings"}) shown.emplace_back(m);
+      report::write_comparison_report(
+          options.report, {&*points[0].scenario, &*points[1].scenario, &c, config, shown,
+                           run_date(), "Valve effect: with the valves - without, by month",
+                           scenario->name + ": with its valves against without"});
+    }
     if (!options.json.empty()) {
       const WhatIfRun run{&*points[0].scenario, &*points[1].scenario, config};
       Json j = Json::parse(comparison_json(run, c));

@@ -301,6 +301,9 @@ std::vector<Panel> panels_of(const models::Scenario& sc, const models::Forecast&
     const std::string utilisation = "capacity." + pool.id + ".utilisation";
     add(section, "Utilisation: rep time worked over rep time at work", utilisation,
         fan_spec(f, f.cube.metric_index(utilisation), Unit::Share, targets_on(utilisation)));
+    add(section, "Leads waiting for a first attempt at month end", base + "backlog",
+        fan_spec(f, f.cube.metric_index(base + "backlog"), Unit::Leads,
+                 targets_on(base + "backlog")));
     add(section, "First response, median minutes (by arrival month)", base + "response_p50_minutes",
         fan_spec(f, f.cube.metric_index(base + "response_p50_minutes"), Unit::Minutes,
                  targets_on(base + "response_p50_minutes")));
@@ -578,12 +581,13 @@ std::string comparison_report(const ComparisonReportInput& input) {
     const auto at = std::find(c.metrics.begin(), c.metrics.end(), metric);
     if (at == c.metrics.end()) continue;  // in one scenario only
     const auto i = static_cast<std::size_t>(at - c.metrics.begin());
-    panels.push_back({"panel-" + std::to_string(panels.size() + 1), "Variant - base, by month",
+    panels.push_back({"panel-" + std::to_string(panels.size() + 1), input.section,
                       metric + ": variant - base", metric, difference_spec(c, i, metric)});
   }
   finish(panels);
   Page page;
-  page.title = input.variant->name + " against " + input.base->name;
+  page.title =
+      input.title.empty() ? input.variant->name + " against " + input.base->name : input.title;
   page.format = "funnelsim.comparison_report";
   page.run = run_sentence("Paired comparison", c.variant.months, input.config) + " Base " +
              scenario_label(*input.base) + "; variant " + scenario_label(*input.variant) + ".";

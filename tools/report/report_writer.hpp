@@ -33,7 +33,7 @@ struct ForecastReportInput {
 /// - per stage, a fan chart of its monthly volume (P5-P95 and P25-P75 bands, median, mean),
 ///   with the SLA targets on that volume drawn as lines;
 /// - pipeline created and bookings ($): monthly fans, and year to date by quarter;
-/// - per rep pool: utilisation, first-response time, share contacted within the SLA;
+/// - per rep pool: utilisation, backlog, first-response time, share contacted within the SLA;
 /// - per valve: what it added each month;
 /// then the SLA commitment table at the SLA's confidence. The data of every panel is in the
 /// JSON block with id `funnelsim-report` (panels: id, section, title, metric, spec), which a
@@ -51,6 +51,8 @@ struct ComparisonReportInput {
   engine::RunConfig config;
   std::vector<std::string> metrics;  ///< panels; empty: every stage volume, pipeline, bookings
   std::string run_date;
+  std::string section = "Variant - base, by month";  ///< the panels' heading
+  std::string title = {};  ///< empty: "<variant name> against <base name>"
 };
 
 /// Per metric, the monthly paired difference variant - base: its mean and 90% interval as a
