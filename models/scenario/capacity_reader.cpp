@@ -609,4 +609,30 @@ Capacity read_capacity(const MapCursor& root, const std::optional<Calendar>& cal
   return capacity;
 }
 
+std::optional<std::size_t> read_pool_reference(const YamlCursor& at, const MapCursor& root,
+                                               const Capacity& capacity,
+                                               const std::string& needs_capacity) {
+  const auto id = at.id();
+  if (!id) return std::nullopt;
+  if (!root.has("capacity")) {
+    at.error("needs a `capacity` section: " + needs_capacity);
+    return std::nullopt;
+  }
+  std::vector<std::string> ids;
+  for (const RepPool& pool : capacity.pools) ids.push_back(pool.id);
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] == *id) return i;
+  // When `capacity.pools` could not be read as a map, the id is lost to the problem reported
+  // there rather than unknown.
+  const auto section = root.get("capacity");
+  const YamlNode::Entry* pools =
+      section && section->node().is_map() ? section->node().find("pools") : nullptr;
+  const bool readable = section && section->node().is_map() &&
+                        (pools == nullptr || pools->value.is_null() || pools->value.is_map());
+  if (readable)
+    at.error("unknown pool" + (ids.empty() ? std::string(" (capacity defines no pools)")
+                                           : suggestion_text(*id, ids)));
+  return std::nullopt;
+}
+
 }  // namespace funnelsim::models

@@ -2,7 +2,9 @@
 // queues and speed-to-lead decay.
 #pragma once
 
+#include <cstddef>
 #include <optional>
+#include <string>
 
 #include "models/scenario/capacity.hpp"
 #include "models/scenario/map_cursor.hpp"
@@ -25,6 +27,14 @@ DecayCurve published_qualification_decay();
 /// ids of every section and the stages as read, to resolve `works`, `holds`, `qualifies` and
 /// `lost_to` and to check them against the stage graph; `calendar` is absent when it was
 /// unusable (hires are then not checked against the horizon).
+/// A `pool` key of another section: the index of a pool of `capacity` (read before, from the
+/// same root). Without a `capacity` section the error says `needs_capacity` (why the key needs
+/// one); an unknown id is reported with the nearest one, unless `capacity.pools` could not be
+/// read (its own problem is reported there).
+std::optional<std::size_t> read_pool_reference(const YamlCursor& at, const MapCursor& root,
+                                               const Capacity& capacity,
+                                               const std::string& needs_capacity);
+
 Capacity read_capacity(const MapCursor& root, const std::optional<Calendar>& calendar,
                        const ScenarioIds& ids, const StageTable& stages);
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/scenario/capacity_reader.hpp"
 #include "models/scenario/diagnostic_sink.hpp"
 #include "models/scenario/key_suggestion.hpp"
 
@@ -85,35 +86,13 @@ std::optional<std::size_t> read_plan(const YamlCursor& at, const PlanKind& kind)
   return position(kind.plans, *name);
 }
 
-// True when `capacity.pools` could be read as a map, so that an id missing from it is unknown
-// rather than lost to a problem reported there.
-bool pools_readable(const MapCursor& root) {
-  const auto at = root.get("capacity");
-  if (!at || !at->node().is_map()) return false;
-  const YamlNode::Entry* pools = at->node().find("pools");
-  return pools == nullptr || pools->value.is_null() || pools->value.is_map();
-}
-
 // `pool`: a pool of `capacity` whose role is the plan's.
 std::optional<std::size_t> read_pool(const YamlCursor& at, const MapCursor& root,
                                      const Capacity& capacity, const PlanKind& kind) {
-  const auto id = at.id();
-  if (!id) return std::nullopt;
-  if (!root.has("capacity")) {
-    at.error(
-        "needs a `capacity` section: the plan's pool is one of its pools (its reps, their FTE "
-        "and their queue)");
-    return std::nullopt;
-  }
-  std::vector<std::string> ids;
-  for (const RepPool& pool : capacity.pools) ids.push_back(pool.id);
-  const auto index = position(ids, *id);
-  if (!index) {
-    if (pools_readable(root))
-      at.error("unknown pool" + (ids.empty() ? std::string(" (capacity defines no pools)")
-                                             : suggestion_text(*id, ids)));
-    return std::nullopt;
-  }
+  const auto index = read_pool_reference(
+      at, root, capacity,
+      "the plan's pool is one of its pools (its reps, their FTE and their queue)");
+  if (!index) return std::nullopt;
   const RepPool& pool = capacity.pools[*index];
   if (pool.role != kind.role) {
     at.error("is a pool of role " + std::string(pool.role == RepPool::Role::Sdr ? "sdr" : "ae") +

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/scenario/calendar_reader.hpp"
+#include "models/scenario/capacity_reader.hpp"
 #include "models/scenario/diagnostic_sink.hpp"
 #include "models/scenario/distribution_reader.hpp"
 #include "models/scenario/key_suggestion.hpp"
@@ -234,36 +235,6 @@ ReserveProgramme read_programme(const MapCursor::Entry& entry, const MapCursor& 
   return programme;
 }
 
-// True when `capacity.pools` could be read as a map, so that an id missing from it is unknown
-// rather than lost to a problem reported there.
-bool pools_readable(const MapCursor& root) {
-  const auto at = root.get("capacity");
-  if (!at || !at->node().is_map()) return false;
-  const YamlNode::Entry* pools = at->node().find("pools");
-  return pools == nullptr || pools->value.is_null() || pools->value.is_map();
-}
-
-// `pool`: a pool of `capacity`, as its index.
-std::optional<std::size_t> read_pool(const YamlCursor& at, const MapCursor& root,
-                                     const Capacity& capacity) {
-  const auto id = at.id();
-  if (!id) return std::nullopt;
-  if (!root.has("capacity")) {
-    at.error(
-        "needs a `capacity` section: the list is worked with the idle time of one of its "
-        "pools");
-    return std::nullopt;
-  }
-  std::vector<std::string> ids;
-  for (const RepPool& pool : capacity.pools) ids.push_back(pool.id);
-  for (std::size_t i = 0; i < ids.size(); ++i)
-    if (ids[i] == *id) return i;
-  if (pools_readable(root))
-    at.error("unknown pool" + (ids.empty() ? std::string(" (capacity defines no pools)")
-                                           : suggestion_text(*id, ids)));
-  return std::nullopt;
-}
-
 // `enters`: a declared stage other than the entry stage (new inquiries are the reserve
 // programmes' business).
 std::optional<std::size_t> read_enters(const YamlCursor& at, const ScenarioIds& ids,
@@ -289,7 +260,9 @@ std::optional<std::size_t> read_enters(const YamlCursor& at, const ScenarioIds& 
 bool read_idle_work(const MapCursor& map, const MapCursor& root, const Capacity& capacity,
                     const ScenarioIds& ids, const StageTable& table, IdleWork& work) {
   std::optional<std::size_t> pool, source, enters;
-  if (const auto pool_at = map.require("pool")) pool = read_pool(*pool_at, root, capacity);
+  if (const auto pool_at = map.require("pool"))
+    pool = read_pool_reference(*pool_at, root, capacity,
+                               "the valve is worked with the idle time of one of its pools");
   if (const auto source_at = map.require("source")) source = read_source(*source_at, ids);
   if (const auto enters_at = map.require("enters")) enters = read_enters(*enters_at, ids, table);
   if (const auto share_at = map.get("idle_share"))

@@ -31,12 +31,7 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
   check_output_path("--json", options.json, seen, problems);
   check_output_path("--csv", options.csv, seen, problems);
   check_output_path("--hdf5", options.hdf5, seen, problems);
-  check_output_path("--report", options.report, seen, problems);
-  if (!options.report.empty() && !report::libraries_available())
-    problems.push_back(command_line_problem(
-        "--report", options.report,
-        "needs the charting libraries this build lacks: run `bash tools/setup.sh build` (npm "
-        "installs them into tools/report/node_modules) and build again"));
+  check_report_path("--report", options.report, seen, problems);
 
   std::optional<models::FunnelModel> model;
   if (scenario) {

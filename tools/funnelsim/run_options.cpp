@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tools/funnelsim/scenario_input.hpp"
+#include "tools/report/report_writer.hpp"
 
 namespace funnelsim::cli {
 
@@ -76,6 +77,16 @@ std::string run_date() {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &utc);
   return buf;
+}
+
+void check_report_path(const std::string& option, const std::string& path,
+                       std::set<std::string>& seen, std::vector<models::Diagnostic>& problems) {
+  check_output_path(option, path, seen, problems);
+  if (!path.empty() && !report::libraries_available())
+    problems.push_back(command_line_problem(
+        option, path,
+        "needs the charting libraries this build lacks: run `bash tools/setup.sh build` (npm "
+        "installs them into tools/report/node_modules) and build again"));
 }
 
 void check_memory(std::size_t replications, std::size_t months, std::size_t metrics,

@@ -43,6 +43,10 @@ engine::RunConfig resolve_run_config(const RunOptions& options, const models::Sc
 /// 1970) when that is set, so that reproducible builds and tests can pin it.
 std::string run_date();
 
+/// check_output_path for an HTML report, which also needs the charting libraries built in.
+void check_report_path(const std::string& option, const std::string& path,
+                       std::set<std::string>& seen, std::vector<models::Diagnostic>& problems);
+
 void check_output_path(const std::string& option, const std::string& path,
                        std::set<std::string>& seen, std::vector<models::Diagnostic>& problems);
 

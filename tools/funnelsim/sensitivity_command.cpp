@@ -65,12 +65,7 @@ int run_sensitivity_command(const SensitivityOptions& options, std::ostream& out
                          SensitivityOptions::DEFAULT_REPLICATIONS);
   std::set<std::string> seen;
   check_output_path("--json", options.json, seen, problems);
-  check_output_path("--report", options.report, seen, problems);
-  if (!options.report.empty() && !report::libraries_available())
-    problems.push_back(command_line_problem(
-        "--report", options.report,
-        "needs the charting libraries this build lacks: run `bash tools/setup.sh build` (npm "
-        "installs them into tools/report/node_modules) and build again"));
+  check_report_path("--report", options.report, seen, problems);
   const auto swing = parse_swing(options.swing);
   if (!swing)
     problems.push_back(command_line_problem(

@@ -108,12 +108,7 @@ int run_valves_command(const ValvesOptions& options, std::ostream& out, std::ost
       resolve_run_config(options.run, scenario ? &*scenario : nullptr, problems);
   std::set<std::string> seen;
   check_output_path("--json", options.json, seen, problems);
-  check_output_path("--report", options.report, seen, problems);
-  if (!options.report.empty() && !report::libraries_available())
-    problems.push_back(command_line_problem(
-        "--report", options.report,
-        "needs the charting libraries this build lacks: run `bash tools/setup.sh build` (npm "
-        "installs them into tools/report/node_modules) and build again"));
+  check_report_path("--report", options.report, seen, problems);
   std::vector<ValveRef> valves;
   if (scenario) valves = valves_of(scenario->valves);
   if (scenario && valves.empty())
