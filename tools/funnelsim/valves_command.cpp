@@ -298,24 +298,16 @@ int run_valves_command(const ValvesOptions& options, std::ostream& out, std::ost
     // Idle capacity: the hours the cold lists and named accounts spent, and the paired fall in
     // idle hours that the extra inbound leads took.
     out << "\nIdle capacity used (" << with.total_labels[total] << "):\n";
-    for (const auto& l : scenario->valves.cold_lists) {
-      std::snprintf(
-          buf, sizeof buf, "  %-20s %10s hours of %s on cold list %s\n",
-          scenario->capacity.pools[l.pool].id.c_str(),
-          format_count(with.totals[with.cube.metric_index("valve." + l.id + ".hours")].mean[total])
-              .c_str(),
-          scenario->capacity.pools[l.pool].id.c_str(), l.id.c_str());
+    auto hours_line = [&](const models::IdleWork& w, const char* kind) {
+      const std::string& pool = scenario->capacity.pools[w.pool].id;
+      const double hours =
+          with.totals[with.cube.metric_index("valve." + w.id + ".hours")].mean[total];
+      std::snprintf(buf, sizeof buf, "  %-20s %10s hours of %s on %s %s\n", pool.c_str(),
+                    format_count(hours).c_str(), pool.c_str(), kind, w.id.c_str());
       out << buf;
-    }
-    for (const auto& n : scenario->valves.named_accounts) {
-      std::snprintf(
-          buf, sizeof buf, "  %-20s %10s hours of %s on named accounts %s\n",
-          scenario->capacity.pools[n.pool].id.c_str(),
-          format_count(with.totals[with.cube.metric_index("valve." + n.id + ".hours")].mean[total])
-              .c_str(),
-          scenario->capacity.pools[n.pool].id.c_str(), n.id.c_str());
-      out << buf;
-    }
+    };
+    for (const auto& l : scenario->valves.cold_lists) hours_line(l, "cold list");
+    for (const auto& n : scenario->valves.named_accounts) hours_line(n, "named accounts");
     for (const auto& pool : scenario->capacity.pools) {
       const std::size_t k = index_of(c, "capacity." + pool.id + ".idle_hours");
       if (k == c.metrics.size()) continue;
