@@ -88,8 +88,18 @@ struct FunnelModel::Replication {
   std::vector<std::uint32_t> chosen;      ///< [option][i]: batch indices per transition
   std::vector<std::size_t> chosen_count;  ///< leads per option of the current batch
   std::vector<std::uint64_t> entries;     ///< [month][stage]
-  std::vector<double> pipeline;           ///< [month]
-  std::vector<double> bookings;           ///< [month]
+  /// simulate_history only: where each stage entry is recorded (null otherwise), and the
+  /// last lead number given.
+  std::vector<StageEvent>* events = nullptr;
+  std::uint32_t next_lead = 0;
+  /// Records `lead` entering `stage` at day `at`, numbering it first if it has no number.
+  void record(Lead& lead, std::size_t stage, std::size_t source, double at) {
+    if (lead.id == 0) lead.id = ++next_lead;
+    events->push_back(StageEvent{lead.id, static_cast<std::uint16_t>(stage), lead.segment,
+                                 static_cast<std::uint32_t>(source), lead.value, at});
+  }
+  std::vector<double> pipeline;  ///< [month]
+  std::vector<double> bookings;  ///< [month]
 
   // Capacity: rebuilt when the thread runs another model.
   std::uint64_t model_identity = 0;
@@ -744,6 +754,12 @@ void FunnelModel::fire(Replication& r, std::size_t p, std::size_t m, double now)
     const std::size_t month = month_at(at);
     ++r.entries[month * stage_count_ + entry];
     ++r.valve_leads[p * months + month];
+    std::uint32_t id = 0;
+    if (r.events) [[unlikely]] {
+      Lead inquiry{at, -1.0f, static_cast<std::uint16_t>(g), 0};
+      r.record(inquiry, entry, s, at);
+      id = inquiry.id;
+    }
     // The entry stage's transitions, as for the source's own inquiries.
     const std::size_t pair = s * segment_count_ + g;
     std::size_t chosen = last;
@@ -757,6 +773,7 @@ void FunnelModel::fire(Replication& r, std::size_t p, std::size_t m, double now)
       continue;
     }
     Lead lead{at + transitions_[chosen].delay(rng), -1.0f, static_cast<std::uint16_t>(g), 0};
+    lead.id = id;
     if (r.attributes.empty()) {
       push(r, entry, transitions_[chosen].to, s, lead);
       continue;
@@ -909,10 +926,10 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
                            std::span<double> out) const {
   thread_local Replication r;
   const std::size_t months = period_count();
-  const std::size_t stages = scenario_.stages.size();
   const std::size_t pools = scenario_.capacity.pools.size();
   r.seed = seed;
   r.replication = replication;
+  r.events = nullptr;
   draw_behaviour(r);
 
   // The counterfactual for conversions_lost: the same replication without capacity limits.
@@ -926,7 +943,27 @@ void FunnelModel::simulate(std::uint64_t seed, std::uint64_t replication,
   } else {
     simulate_once(r, false, Reuse::None);
   }
+  write_metrics(r, out);
+}
 
+void FunnelModel::simulate_history(std::uint64_t seed, std::uint64_t replication,
+                                   std::span<double> out, std::vector<StageEvent>& events) const {
+  Replication r;
+  r.seed = seed;
+  r.replication = replication;
+  events.clear();
+  r.events = &events;
+  r.next_lead = 0;
+  draw_behaviour(r);
+  r.twin_qualified.assign(scenario_.capacity.pools.size() * period_count(), 0);
+  simulate_once(r, false, Reuse::None);
+  write_metrics(r, out);
+}
+
+void FunnelModel::write_metrics(Replication& r, std::span<double> out) const {
+  const std::size_t months = period_count();
+  const std::size_t stages = scenario_.stages.size();
+  const std::size_t pools = scenario_.capacity.pools.size();
   const std::size_t metrics = metric_names_.size();
   for (std::size_t m = 0; m < months; ++m) {
     for (std::size_t s = 0; s < stages; ++s)
@@ -1231,6 +1268,10 @@ void FunnelModel::generate_inquiries(Replication& r) const {
         for (std::uint64_t i = 0; i < moved[t - first]; ++i) {
           const double at = instant();
           lead.time = at + tr.delay(delay_rng);
+          if (r.events) [[unlikely]] {
+            lead.id = 0;
+            r.record(lead, entry, s, at);
+          }
           if (t == scored_transition_) {
             score_inquiry(r, s, lead, draw_profile(r, s, g, at));
           } else {
@@ -1240,6 +1281,12 @@ void FunnelModel::generate_inquiries(Replication& r) const {
         }
         r.delays[t * sources + s] = delay_rng;
       }
+      // A recorded history logs the inquiries that left too, at instants of their own.
+      if (r.events) [[unlikely]]
+        for (std::uint64_t i = moving; i < count; ++i) {
+          Lead gone{0.0, -1.0f, static_cast<std::uint16_t>(g), 0};
+          r.record(gone, entry, s, instant());
+        }
     };
 
     for (std::size_t m = 0; m < months; ++m) {
@@ -1312,9 +1359,16 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
       const std::uint32_t pair = static_cast<std::uint32_t>(s * segments + g);
       const double age =
           cohort.age_min_days + rng.uniform01() * (cohort.age_max_days - cohort.age_min_days);
+      std::uint32_t id = 0;
+      if (r.events) [[unlikely]] {
+        Lead there{-age, -1.0f, static_cast<std::uint16_t>(g), 0};
+        r.record(there, cohort.stage, s, -age);
+        id = there.id;
+      }
       // Leads waiting in a worked stage at the start are the pool's starting backlog.
       if (const int pool = pool_of(cohort.stage, s, g); pool >= 0) {
         Lead lead{-age, -1.0f, static_cast<std::uint16_t>(g), 0};
+        lead.id = id;
         if (!r.attributes.empty()) lead.profile = keep_profile(r, draw_profile(r, s, g, -age));
         ++r.stage_start[cohort.stage];
         join_pool(r, static_cast<std::size_t>(pool), cohort.stage, s, lead, -age, -1);
@@ -1374,6 +1428,7 @@ void FunnelModel::seed_initial_funnel(Replication& r) const {
                           chosen < last ? remaining : std::numeric_limits<double>::infinity());
       if (chosen < last) {
         Lead lead{remaining, -1.0f, static_cast<std::uint16_t>(g), 0};
+        lead.id = id;
         if (!r.attributes.empty()) lead.profile = keep_profile(r, draw_profile(r, s, g, -age));
         // Judged when it leaves the stage, like any lead that takes the step.
         if (chosen == judged_transition_ && rejected(r, s, lead, r.judging[s])) continue;
@@ -1700,6 +1755,8 @@ void FunnelModel::sweep_month(Replication& r, std::size_t m) const {
             }
             r.values[s * sources + src] = values;
           }
+          if (r.events) [[unlikely]]
+            for (Lead& lead : r.batch) r.record(lead, s, src, lead.time);
           if (s == nurture_stage) {
             for (const Lead& lead : r.batch)
               nurture_lead(r, src, lead, r.profiles[lead.profile - 1], false);
@@ -1791,6 +1848,8 @@ void FunnelModel::score_inquiry(Replication& r, std::size_t source, Lead lead,
     const std::size_t m = month_at(lead.time);
     ++r.stage_out[m * stage_count_ + entry];
     ++r.entries[m * stage_count_ + scenario_.nurture.stage];
+    if (r.events) [[unlikely]]
+      r.record(lead, scenario_.nurture.stage, source, lead.time);
     nurture_lead(r, source, lead, p, true);
   } else {
     leave(r, entry, lead.time);
@@ -1877,8 +1936,10 @@ void FunnelModel::seed_nurture(Replication& r, std::size_t source, std::size_t s
     p.nurture_entries = 1;
     const TrackOutcome outcome = follow_track(plan, odds, p.fit, engagement, -age, -age, own);
     if (outcome.time >= 0.0 || last) {
-      leave_nurture(r, source, Lead{-age, -1.0f, static_cast<std::uint16_t>(segment), 0}, p,
-                    outcome);
+      Lead lead{-age, -1.0f, static_cast<std::uint16_t>(segment), 0};
+      if (r.events) [[unlikely]]
+        r.record(lead, scenario_.nurture.stage, source, -age);
+      leave_nurture(r, source, lead, p, outcome);
       return;
     }
   }

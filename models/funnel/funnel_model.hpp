@@ -41,6 +41,16 @@ namespace funnelsim::models {
 ///
 /// Tested by tests/models/funnel_analytic_test.cpp (R1 against numerical convolution, cycles
 /// against the absorbing-chain fundamental matrix) and tests/models/reproducibility_test.cpp.
+/// One lead entering one stage, as a CRM would log it (FunnelModel::simulate_history).
+struct StageEvent {
+  std::uint32_t lead = 0;     ///< the lead's number, from 1, unique within the replication
+  std::uint16_t stage = 0;    ///< stage index
+  std::uint16_t segment = 0;  ///< segment index
+  std::uint32_t source = 0;   ///< source index
+  float value = -1.0f;        ///< deal value in dollars once drawn (pipeline stages); < 0 before
+  double time = 0.0;          ///< days since the forecast start; negative: before it
+};
+
 class FunnelModel {
  public:
   /// Largest number of sources (stream substreams are stage * MAX_SOURCES + source).
@@ -119,6 +129,15 @@ class FunnelModel {
   /// out[month * metrics + metric]. Thread-safe; a pure function of its arguments.
   void simulate(std::uint64_t seed, std::uint64_t replication, std::span<double> out) const;
 
+  /// The same replication, recording every stage entry of every lead in `events` (cleared
+  /// first), in the order the simulation makes them: inquiries that leave at once included
+  /// (their instants are drawn only here, so the run's later arrival instants differ from
+  /// simulate's), leads of the starting funnel entering their stage at minus their age.
+  /// Without the twin run for `queue.<pool>.conversions_lost` (those metrics are 0); every
+  /// other metric is written to `out` as simulate would. For synthetic CRM history.
+  void simulate_history(std::uint64_t seed, std::uint64_t replication, std::span<double> out,
+                        std::vector<StageEvent>& events) const;
+
  private:
   struct FlatTransition {
     std::size_t from = 0;
@@ -159,6 +178,8 @@ class FunnelModel {
   /// restores it instead of generating them again (the run with limits after the twin).
   enum class Reuse { None, Keep, Restore };
   void simulate_once(Replication& r, bool unlimited, Reuse reuse) const;
+  /// The metrics of a finished replication into out[month * metrics + metric].
+  void write_metrics(Replication& r, std::span<double> out) const;
   void reset_pools(Replication& r, bool unlimited) const;
   void join_pool(Replication& r, std::size_t pool, std::size_t stage, std::size_t source,
                  const Lead& lead, double arrived, int arrival_month) const;

@@ -20,6 +20,9 @@ struct Lead {
   /// 1 + the index of the lead's attributes in the replication's profile table (scenarios
   /// with a `leads` section); 0 when it has none.
   std::uint32_t profile = 0;
+  /// The lead's number in a recorded history (FunnelModel::simulate_history), from 1; 0 in
+  /// every other run. It fills the struct's padding, so it costs no room.
+  std::uint32_t id = 0;
 };
 static_assert(sizeof(Lead) == 24);
 

@@ -105,15 +105,21 @@ struct Choice {
   bool complete = true;  ///< every key of the set is present and no foreign key is
 };
 
-// Picks the parameterisation the user meant (the first one sharing a key with what was
-// written), reports keys from other parameterisations and missing keys of the chosen one.
+// Picks the parameterisation the user meant (the one sharing most keys with what was
+// written, the first on a tie: {mu, sigma} is lognormal's second form even though `sigma`
+// is also in its first), reports keys from other parameterisations and missing keys of the
+// chosen one.
 std::optional<Choice> choose_parameters(const MapCursor& map, const std::string& kind) {
   const auto sets = parameter_sets(kind);
   const ParameterSet* chosen = nullptr;
+  std::size_t most = 0;
   for (const ParameterSet& set : sets) {
-    for (const std::string& key : set)
-      if (map.has(key)) chosen = &set;
-    if (chosen) break;
+    std::size_t shared = 0;
+    for (const std::string& key : set) shared += map.has(key) ? 1 : 0;
+    if (shared > most) {
+      most = shared;
+      chosen = &set;
+    }
   }
   if (!chosen) {
     map.cursor().error(kind + " needs " + describe_sets(kind));

@@ -134,8 +134,12 @@ std::vector<std::size_t> read_initial_funnel(const MapCursor& root, const Scenar
       if (const auto stage = resolve(*stage_at, ids.stages, "stage")) {
         cohort.stage = *stage;
         stages.push_back(*stage);
-        if (stage == entry)
-          stage_at->error("must not be the entry stage: a lead waiting there is a new inquiry");
+        // Without scoring, an inquiry that has not moved on yet is a lead like any other
+        // (calibrate starts from them); with it, it would skip the score it has not had.
+        if (stage == entry && root.has("scoring"))
+          stage_at->error(
+              "must not be the entry stage when the scenario has `scoring`: an inquiry waiting "
+              "there has not been scored yet");
       }
     if (const auto count_at = map->require("count"))
       cohort.count = static_cast<std::uint64_t>(

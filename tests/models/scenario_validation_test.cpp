@@ -299,7 +299,12 @@ TEST(ScenarioValidation, InitialFunnel) {
                            "  - {stage: inquiry, count: 5}\n"
                            "  - {stage: mqls, count: -1, age_days: [30, 10], source: webb}\n";
   const auto all = problems(text);
-  EXPECT_CONTAINS(about(all, "initial_funnel.0.stage").rule, "must not be the entry stage");
+  // Inquiries still at the entry stage are a valid cohort, unless the scenario scores them.
+  for (const auto& d : all) EXPECT_NE(d.key_path, "initial_funnel.0.stage") << d.format();
+  const auto scored = problems(edit(std::string(default_scenario_text()), "initial_funnel:\n",
+                                    "initial_funnel:\n  - {stage: inquiry, count: 5}\n"));
+  EXPECT_CONTAINS(about(scored, "initial_funnel.0.stage").rule,
+                  "must not be the entry stage when the scenario has `scoring`");
   EXPECT_EQ(about(all, "initial_funnel.1.stage").rule, "unknown stage; did you mean 'mql'?");
   EXPECT_EQ(about(all, "initial_funnel.1.count").rule, "must be >= 0");
   EXPECT_EQ(about(all, "initial_funnel.1.age_days").rule, "min must be <= max");

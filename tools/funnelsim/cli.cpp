@@ -305,6 +305,111 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "  funnelsim validate my.yaml --set stages.mql.transitions.sal.probability=0.55\n"
       "Exit codes: 0 valid, 2 problems found (all are listed).");
 
+  SimulateHistoryOptions simulate;
+  CLI::App* hc = app.add_subcommand(
+      "simulate-history",
+      "Write synthetic CRM history drawn from a scenario: one replication, every lead's stage "
+      "entries as a CSV event log in the format calibrate and backtest read "
+      "(docs/history_format.md). For demos, tests and trying calibrate on known truth.");
+  add_scenario_options(*hc, simulate.scenario);
+  hc->add_option("-o,--out", simulate.out, "The CSV file to write")->required()->type_name("FILE");
+  hc->add_option("--months", simulate.months,
+                 "Months of history (the scenario's calendar.horizon_months otherwise), from "
+                 "its calendar.start")
+      ->check(CLI::Range(1, 120))
+      ->type_name("N");
+  hc->add_option("-s,--seed", simulate.seed, "Master seed (default: the scenario's run.seed)")
+      ->type_name("N");
+  hc->add_option("--replication", simulate.replication,
+                 "Which replication becomes the history (another one is another possible past)")
+      ->type_name("K");
+  hc->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
+  hc->footer(
+      "Examples:\n"
+      "  funnelsim simulate-history --months 24 --out history.csv      # two years of the "
+      "default company\n"
+      "  funnelsim simulate-history my.yaml --set calendar.start=2025-01 --months 24 --out h.csv\n"
+      "Exit codes: 0 ok, 1 failure while writing, 2 bad input (nothing written).");
+
+  auto add_history_input = [](CLI::App& cmd, HistoryInput& input) {
+    cmd.add_option("history", input.history,
+                   "Lead history exported from the CRM: CSV, one row per stage event (or one "
+                   "row per lead with a timestamp column per stage); docs/history_format.md")
+        ->required()
+        ->type_name("HISTORY.csv");
+    cmd.add_option("--structure", input.structure.path,
+                   "Scenario that names the stages (ids, labels, the entry stage, pipeline and "
+                   "bookings flags) and lends its working days, arrival hours and the deal "
+                   "values of segments without amounts. Default: the embedded scenario")
+        ->type_name("SCENARIO");
+  };
+
+  CalibrateOptions calibrate;
+  CLI::App* kc = app.add_subcommand(
+      "calibrate",
+      "Fit a complete scenario to CRM history known on the as-of date: per source the monthly "
+      "volume, trend, seasonality and overdispersion (negative binomial regression); per "
+      "transition its delay (gamma, lognormal or Weibull by censored maximum likelihood, "
+      "chosen by AIC, or an empirical table) and per source its probability (Beta posterior "
+      "pooled toward the overall rate); deal values; and the leads open on the as-of date. "
+      "Prints the fit report: each estimate, its uncertainty and sample size.");
+  add_history_input(*kc, calibrate.input);
+  kc->add_option("--as-of", calibrate.as_of,
+                 "Fit on the events before this date, the first day of a month (YYYY-MM-01 or "
+                 "YYYY-MM); the fitted scenario starts that month. Default: the month after "
+                 "the history's last complete month")
+      ->type_name("DATE");
+  kc->add_option("-o,--out", calibrate.out,
+                 "The fitted scenario (YAML, with a comment on each value's data)")
+      ->required()
+      ->type_name("FILE");
+  kc->add_option("--json", calibrate.json,
+                 "Write the fit report as JSON (format funnelsim.calibration 1.0)")
+      ->type_name("FILE");
+  kc->add_option("--horizon", calibrate.horizon, "calendar.horizon_months of the fitted scenario")
+      ->check(CLI::Range(1, 120))
+      ->type_name("MONTHS");
+  kc->add_flag("-q,--quiet", calibrate.quiet, "Print nothing but errors");
+  kc->footer(
+      "Examples:\n"
+      "  funnelsim calibrate history.csv --as-of 2027-01-01 --out fitted.yaml\n"
+      "  funnelsim calibrate history.csv --structure my_stages.yaml --out fitted.yaml "
+      "--json fit.json\n"
+      "  funnelsim forecast fitted.yaml                  # then forecast from the fit\n"
+      "Exit codes: 0 ok, 1 failure while fitting or writing, 2 bad input (every problem in the "
+      "history is listed with its row; nothing written).");
+
+  BacktestOptions backtest;
+  CLI::App* tb = app.add_subcommand(
+      "backtest",
+      "Prove the forecast on data it has not seen: for each origin month, calibrate on the "
+      "events before it, forecast the next months, and score against what happened: coverage "
+      "of the 50%, 80% and 90% intervals, CRPS and the error of the median, per metric, next "
+      "to simple baselines (last month, trailing 3-month mean, same month last year).");
+  add_history_input(*tb, backtest.input);
+  tb->add_option("--origins", backtest.origins,
+                 "Origin months: FROM..TO (2026-01..2026-06) or a list (2026-01,2026-04). "
+                 "Default: every month with at least 3 complete months of history before it")
+      ->type_name("MONTHS");
+  tb->add_option("--horizon", backtest.horizon, "Months forecast from each origin")
+      ->check(CLI::Range(1, 24))
+      ->type_name("MONTHS");
+  add_run_options(*tb, backtest.run, "400 per origin");
+  tb->add_option("--json", backtest.json,
+                 "Write every scored point and the scores (format funnelsim.backtest 1.0)")
+      ->type_name("FILE");
+  tb->add_option("--csv", backtest.csv,
+                 "Write every scored point as CSV: origin, month, metric, actual, median, "
+                 "interval bounds, covered, CRPS and the baselines")
+      ->type_name("FILE");
+  tb->add_flag("-q,--quiet", backtest.quiet, "Print nothing but errors");
+  tb->footer(
+      "Examples:\n"
+      "  funnelsim simulate-history --months 24 --out history.csv\n"
+      "  funnelsim backtest history.csv --origins 2027-07..2027-12 --horizon 3\n"
+      "  funnelsim backtest crm.csv --structure my_stages.yaml --json backtest.json\n"
+      "Exit codes: 0 ok, 1 failure while running or writing, 2 bad input (nothing written).");
+
   ReportOptions report;
   CLI::App* rc = app.add_subcommand(
       "report",
@@ -362,6 +467,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   if (vc->parsed()) return run_validate_command(validate, out, err);
   if (bc->parsed()) return run_bench_command(bench, out, err);
   if (rc->parsed()) return run_report_command(report, out, err);
+  if (hc->parsed()) return run_simulate_history_command(simulate, out, err);
+  if (kc->parsed()) return run_calibrate_command(calibrate, out, err);
+  if (tb->parsed()) return run_backtest_command(backtest, out, err);
   if (dc->parsed()) {
     out << models::default_scenario_text();
     return EXIT_OK;

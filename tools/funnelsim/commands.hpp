@@ -90,12 +90,50 @@ struct ValvesOptions {
   bool quiet = false;
 };
 
+struct SimulateHistoryOptions {
+  ScenarioInput scenario;
+  std::string out;                    ///< the CSV to write
+  std::optional<int> months;          ///< calendar.horizon_months of the history
+  std::optional<std::uint64_t> seed;  ///< default: the scenario's run.seed, else the engine's
+  std::uint64_t replication = 0;      ///< which replication is the history
+  bool quiet = false;
+};
+
+/// What calibrate and backtest share: the history, the structure scenario, the as-of date.
+struct HistoryInput {
+  std::string history;      ///< CSV (docs/history_format.md)
+  ScenarioInput structure;  ///< names the stages; default: the embedded scenario
+};
+
+struct CalibrateOptions {
+  HistoryInput input;
+  std::string as_of;  ///< YYYY-MM-01 or YYYY-MM; empty: after the last complete month
+  std::string out;    ///< the fitted scenario (YAML)
+  std::string json;   ///< the fit report (funnelsim.calibration 1.0)
+  int horizon = 12;
+  bool quiet = false;
+};
+
+struct BacktestOptions {
+  static constexpr std::size_t DEFAULT_REPLICATIONS = 400;
+  HistoryInput input;
+  std::string origins;  ///< FROM..TO or a comma list of YYYY-MM; empty: every month possible
+  int horizon = 3;
+  RunOptions run;
+  std::string json, csv;
+  bool quiet = false;
+};
+
 struct ReportOptions {
   std::string result;  ///< a forecast's HDF5 file
   std::string out;     ///< the HTML file to write
 };
 
 /// `funnelsim report RESULT.h5 --out FILE.html`: the forecast report from saved results.
+int run_simulate_history_command(const SimulateHistoryOptions& options, std::ostream& out,
+                                 std::ostream& err);
+int run_calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err);
+int run_backtest_command(const BacktestOptions& options, std::ostream& out, std::ostream& err);
 int run_report_command(const ReportOptions& options, std::ostream& out, std::ostream& err);
 int run_valves_command(const ValvesOptions& options, std::ostream& out, std::ostream& err);
 int run_commit_command(const CommitOptions& options, std::ostream& out, std::ostream& err);
