@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The HTML reports in a real browser: headless Chromium loads each from disk (forecast,
-compare, valves and sensitivity), every panel must render an SVG chart with marks in it, the console
+compare, valves, sensitivity, a forecast with actuals from a history, and a backtest), every panel must render an SVG chart with marks in it, the console
 must stay free of errors and warnings, and a PNG screenshot is saved (and must not be blank).
 
 Run by ctest (tests/CMakeLists.txt):
@@ -72,6 +72,10 @@ REPORTS = [
     ("sensitivity", ["sensitivity", "--metric", "volume.sql", "--params",
                      "sources.webinars.monthly_volume", "capacity.pools.sdr.headcount", "-n", "8",
                      "-q", "--report"], 2),
+    # {history}: two years of the default company from 2026-01, so 2027 has actuals.
+    ("forecast-history", ["forecast", "-n", "40", "-q", "--history", "{history}", "--report"], 3),
+    ("backtest", ["backtest", "{history}", "--origins", "2027-05,2027-09", "--horizon", "2",
+                  "-n", "20", "-q", "--report"], 2),
 ]
 
 
@@ -82,6 +86,7 @@ def check(args, kind, arguments, least_marks):
     for stale in (page, shot):
         if os.path.exists(stale):
             os.remove(stale)
+    arguments = [a.replace("{history}", args.history) for a in arguments]
     subprocess.run([args.funnelsim] + arguments + [page], check=True)
     with open(page, encoding="utf-8") as f:
         source = f.read()
@@ -132,6 +137,9 @@ def main():
     parser.add_argument("--out-dir", required=True)
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
+    args.history = os.path.abspath(os.path.join(args.out_dir, "history.csv"))
+    subprocess.run([args.funnelsim, "simulate-history", "--set", "calendar.start=2026-01",
+                    "--months", "24", "-q", "--out", args.history], check=True)
     failures = []
     for kind, arguments, least in REPORTS:
         failures += check(args, kind, arguments, least)

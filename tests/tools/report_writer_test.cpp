@@ -236,5 +236,81 @@ TEST(ReportWriter, ATornadoHasABarPerLeverEndInTheOrderGiven) {
   EXPECT_NE(html.find("swung by 20% each way"), std::string::npos);
 }
 
+// Actuals from a history are drawn on their metric's fan, as their own layer with the values
+// given; the legend names the file.
+TEST(ReportWriter, ActualsAreOverlaidOnTheirFans) {
+  const Fixture& f = fixture();
+  const Actuals actuals = {{"volume.mql", {{"2026-12", 510.0}, {"2027-01", 530.0}}},
+                           {"bookings", {{"2027-01", 1.5e6}}}};
+  const std::string html =
+      forecast_report({&f.scenario, &f.forecast, f.config, "", actuals, "crm.csv"});
+  const Json doc = document_of(html);
+  std::size_t drawn = 0;
+  for (const Json& p : doc["panels"]) {
+    const auto it = actuals.find(p["metric"].get<std::string>());
+    std::size_t layers = 0;
+    for (const Json& layer : p["spec"]["layer"])
+      if (layer.contains("data") && !layer["data"]["values"].empty() &&
+          layer["data"]["values"][0].contains("actual")) {
+        ++layers;
+        const Json& values = layer["data"]["values"];
+        ASSERT_NE(it, actuals.end()) << p["title"];
+        ASSERT_EQ(values.size(), it->second.size());
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          EXPECT_EQ(values[i]["month"], it->second[i].first);
+          EXPECT_EQ(values[i]["actual"].get<double>(), it->second[i].second);
+        }
+      }
+    drawn += layers > 0 ? 1 : 0;
+  }
+  EXPECT_EQ(drawn, 2u);  // the monthly fans of volume.mql and bookings, not year to date
+  EXPECT_NE(html.find("Black points: what happened, from crm.csv."), std::string::npos);
+}
+
+// A backtest report: a panel per scored metric with the one-month-ahead forecasts and the
+// actuals, titled with the metric's coverage, and a coverage panel over every metric.
+TEST(ReportWriter, ABacktestShowsForecastsAgainstActualsAndCoverage) {
+  const Fixture& f = fixture();
+  calibration::Backtest bt;
+  bt.metrics = {"volume.mql", "bookings"};
+  bt.origins = {2027 * 12 + 3, 2027 * 12 + 4};
+  for (int origin : bt.origins)
+    for (std::size_t k = 0; k < 2; ++k)
+      for (int step = 1; step <= 2; ++step) {
+        calibration::BacktestPoint p;
+        p.origin = origin;
+        p.step = step;
+        p.metric = k;
+        p.actual = 100.0 * origin + step;
+        p.median = p.actual + 1;
+        p.lower = {p.actual - 1, p.actual - 2, p.actual - 3};
+        p.upper = {p.actual + 1, p.actual + 2, p.actual + 3};
+        p.covered = {true, k == 0, true};
+        bt.points.push_back(p);
+      }
+  bt.scores = {{"volume.mql", 4, {1, 1, 1}}, {"bookings", 4, {1, 0, 1}}};
+  const std::string html = backtest_report({&f.scenario, &bt, "crm.csv", f.config, 2, ""});
+  const Json doc = document_of(html);
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["format"], "funnelsim.backtest_report");
+  ASSERT_EQ(doc["panels"].size(), 3u);
+  EXPECT_EQ(count(html, "<div class=\"panel\""), 3u);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const Json& p = doc["panels"][k];
+    EXPECT_EQ(p["metric"], bt.metrics[k]);
+    const Json& values = p["spec"]["data"]["values"];
+    ASSERT_EQ(values.size(), 2u);  // one point per origin: the first step
+    for (std::size_t o = 0; o < 2; ++o) {
+      EXPECT_EQ(values[o]["actual"].get<double>(), 100.0 * bt.origins[o] + 1);
+      EXPECT_EQ(values[o]["lower"].get<double>(), 100.0 * bt.origins[o] - 1);
+      EXPECT_EQ(values[o]["covered"], k == 0 ? "yes" : "no");
+    }
+  }
+  EXPECT_NE(doc["panels"][1]["title"].get<std::string>().find("covered 0% of 4 months"),
+            std::string::npos);
+  EXPECT_EQ(doc["panels"][2]["spec"]["layer"][1]["data"]["values"].size(), 6u);  // 2 x 3 levels
+  EXPECT_EQ(doc["origins"], Json({"2027-04", "2027-05"}));
+}
+
 }  // namespace
 }  // namespace funnelsim::report

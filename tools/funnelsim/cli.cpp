@@ -61,6 +61,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                  "bookings, capacity, valves and the SLA commitments; opens offline in any "
                  "browser (docs/output_formats.md, \"HTML report\")")
       ->type_name("FILE");
+  fc->add_option("--history", forecast.history,
+                 "With --report: draw what happened over the fans, month by month, from this "
+                 "CRM history (docs/history_format.md; its stages are the scenario's)")
+      ->type_name("HISTORY.csv");
   fc->add_option("--metrics", forecast.metrics,
                  "Only print these metrics' tables (files always hold all), e.g. "
                  "--metrics volume.mql,bookings")
@@ -401,6 +405,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   tb->add_option("--csv", backtest.csv,
                  "Write every scored point as CSV: origin, month, metric, actual, median, "
                  "interval bounds, covered, CRPS and the baselines")
+      ->type_name("FILE");
+  tb->add_option("--report", backtest.report,
+                 "Write an HTML report: per metric the forecast one month ahead from each "
+                 "origin against what happened, and the coverage of every metric at each level")
       ->type_name("FILE");
   tb->add_flag("-q,--quiet", backtest.quiet, "Print nothing but errors");
   tb->footer(

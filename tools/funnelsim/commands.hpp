@@ -22,6 +22,7 @@ struct ForecastOptions {
   ScenarioInput scenario;
   RunOptions run;
   std::string json, csv, hdf5, report;
+  std::string history;               ///< --report: actuals overlaid from this CRM history (CSV)
   std::vector<std::string> metrics;  ///< restrict the terminal tables; empty = all
   bool quiet = false;
 };
@@ -120,7 +121,7 @@ struct BacktestOptions {
   std::string origins;  ///< FROM..TO or a comma list of YYYY-MM; empty: every month possible
   int horizon = 3;
   RunOptions run;
-  std::string json, csv;
+  std::string json, csv, report;
   bool quiet = false;
 };
 

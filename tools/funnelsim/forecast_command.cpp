@@ -10,6 +10,8 @@
 #include "engine/io/json_writer.hpp"
 #include "engine/stats/result_cube.hpp"
 #include "funnelsim/version.hpp"
+#include "models/calibration/backtest.hpp"
+#include "models/calibration/history.hpp"
 #include "models/funnel/forecast.hpp"
 #include "models/funnel/funnel_model.hpp"
 #include "tools/funnelsim/cli.hpp"
@@ -20,6 +22,52 @@
 #include "tools/report/report_writer.hpp"
 
 namespace funnelsim::cli {
+
+namespace {
+
+/// The history's monthly actuals of the report's metrics, from 12 months before the
+/// forecast's start to its end (complete months only); problems with the file are appended.
+report::Actuals read_actuals(const std::string& path, const models::Scenario& scenario,
+                             std::vector<models::Diagnostic>& problems) {
+  calibration::HistorySchema schema;
+  for (const models::Stage& s : scenario.stages) schema.stages.push_back(s.id);
+  schema.entry_stage = scenario.entry_stage;
+  calibration::History history;
+  try {
+    history = calibration::read_history(path, schema);
+  } catch (const calibration::HistoryReadError& e) {
+    add_history_problems(path, e, problems);
+    return {};
+  }
+  const int start = scenario.calendar.start_year * 12 + scenario.calendar.start_month - 1;
+  calibration::MonthSpan span = calibration::complete_months(history);
+  span.first = std::max(span.first, start - 12);
+  span.end = std::min(span.end, start + scenario.calendar.horizon_months);
+  if (span.end <= span.first) {
+    problems.push_back(command_line_problem(
+        "--history", path,
+        "has no complete month between 12 months before the forecast's start and its end"));
+    return {};
+  }
+  std::vector<std::string> metrics;
+  for (const models::Stage& s : scenario.stages) metrics.push_back("volume." + s.id);
+  metrics.emplace_back("pipeline.created");
+  metrics.emplace_back("bookings");
+  const auto values = calibration::monthly_actuals(history, scenario, metrics, span);
+  bool amounts = false;
+  for (const calibration::HistoryLead& lead : history.leads) amounts = amounts || lead.amount >= 0;
+  report::Actuals actuals;
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    if (!amounts && !metrics[k].starts_with("volume.")) continue;  // no dollars to show
+    auto& series = actuals[metrics[k]];
+    for (int m = span.first; m < span.end; ++m)
+      series.emplace_back(calibration::month_label(m),
+                          values[k][static_cast<std::size_t>(m - span.first)]);
+  }
+  return actuals;
+}
+
+}  // namespace
 
 int run_forecast_command(const ForecastOptions& options, std::ostream& out, std::ostream& err) {
   std::vector<models::Diagnostic> problems;
@@ -32,6 +80,13 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
   check_output_path("--csv", options.csv, seen, problems);
   check_output_path("--hdf5", options.hdf5, seen, problems);
   check_report_path("--report", options.report, seen, problems);
+
+  report::Actuals actuals;
+  if (!options.history.empty() && options.report.empty())
+    problems.push_back(command_line_problem("--history", options.history,
+                                            "is drawn in the report: give --report too"));
+  if (!options.history.empty() && !options.report.empty() && scenario)
+    actuals = read_actuals(options.history, *scenario, problems);
 
   std::optional<models::FunnelModel> model;
   if (scenario) {
@@ -75,7 +130,8 @@ int run_forecast_command(const ForecastOptions& options, std::ostream& out, std:
       engine::write_csv(options.csv, meta, forecast.cube, forecast.monthly, totals);
     if (!options.hdf5.empty()) engine::write_hdf5(options.hdf5, meta, forecast.cube);
     if (!options.report.empty())
-      report::write_forecast_report(options.report, {&*scenario, &forecast, config, meta.run_date});
+      report::write_forecast_report(
+          options.report, {&*scenario, &forecast, config, meta.run_date, actuals, options.history});
     if (!options.quiet) print_forecast(out, *scenario, config, forecast, options.metrics);
   } catch (const std::exception& e) {
     err << "funnelsim forecast: " << e.what() << '\n';

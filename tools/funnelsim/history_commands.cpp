@@ -22,6 +22,7 @@
 #include "tools/funnelsim/commands.hpp"
 #include "tools/funnelsim/run_options.hpp"
 #include "tools/funnelsim/scenario_input.hpp"
+#include "tools/report/report_writer.hpp"
 
 namespace funnelsim::cli {
 
@@ -54,16 +55,7 @@ std::optional<calibration::History> read_input(const HistoryInput& input,
   try {
     return calibration::read_history(input.history, schema);
   } catch (const calibration::HistoryReadError& e) {
-    for (const calibration::HistoryError& h : e.errors) {
-      models::Diagnostic d;
-      d.file = input.history;
-      d.line = static_cast<int>(h.row);
-      d.key_path = h.column.empty() ? "" : "column " + h.column;
-      d.rule = h.message;
-      problems.push_back(d);
-    }
-    if (e.errors.empty())
-      problems.push_back(command_line_problem("HISTORY", input.history, e.what()));
+    add_history_problems(input.history, e, problems);
   }
   return std::nullopt;
 }
@@ -169,7 +161,7 @@ int run_calibrate_command(const CalibrateOptions& options, std::ostream& out, st
     if (!options.json.empty()) {
       nlohmann::ordered_json j;
       j["format"] = "funnelsim.calibration";
-      j["format_version"] = "1.0";
+      j["format_version"] = {1, 0};
       j["engine_version"] = ENGINE_VERSION;
       j["history"] = options.input.history;
       j["structure"] = structure->file_name;
@@ -256,6 +248,7 @@ int run_backtest_command(const BacktestOptions& options, std::ostream& out, std:
   std::set<std::string> seen;
   check_output_path("--json", options.json, seen, problems);
   check_output_path("--csv", options.csv, seen, problems);
+  check_report_path("--report", options.report, seen, problems);
   const engine::RunConfig config =
       resolve_run_config(options.run, nullptr, problems, BacktestOptions::DEFAULT_REPLICATIONS);
   calibration::BacktestOptions bopt;
@@ -334,7 +327,7 @@ int run_backtest_command(const BacktestOptions& options, std::ostream& out, std:
     if (!options.json.empty()) {
       nlohmann::ordered_json j;
       j["format"] = "funnelsim.backtest";
-      j["format_version"] = "1.0";
+      j["format_version"] = {1, 0};
       j["engine_version"] = ENGINE_VERSION;
       j["history"] = options.input.history;
       j["structure"] = structure->file_name;
@@ -382,6 +375,13 @@ int run_backtest_command(const BacktestOptions& options, std::ostream& out, std:
     err << "funnelsim backtest: " << e.what() << '\n';
     return EXIT_FAILURE_RUN;
   }
+  if (!options.report.empty()) try {
+      report::write_backtest_report(options.report, {&*structure, &bt, options.input.history,
+                                                     config, options.horizon, run_date()});
+    } catch (const std::exception& e) {
+      err << "funnelsim backtest: " << e.what() << '\n';
+      return EXIT_FAILURE_RUN;
+    }
   if (options.quiet) return EXIT_OK;
 
   out << "Backtest of " << options.input.history << ": " << bt.origins.size() << " origins ("

@@ -33,4 +33,20 @@ models::Diagnostic command_line_problem(const std::string& option, const std::st
   return d;
 }
 
+void add_history_problems(const std::string& path, const calibration::HistoryReadError& error,
+                          std::vector<models::Diagnostic>& problems) {
+  for (const calibration::HistoryError& h : error.errors) {
+    models::Diagnostic d;
+    d.file = path;
+    d.line = static_cast<int>(h.row);
+    d.key_path = h.column.empty() ? "" : "column " + h.column;
+    d.rule = h.message;
+    problems.push_back(d);
+  }
+  if (error.errors.empty()) problems.push_back(command_line_problem("HISTORY", path, error.what()));
+  if (error.unkept > 0)
+    problems.push_back(command_line_problem(
+        "HISTORY", path, "and " + std::to_string(error.unkept) + " more problems not listed"));
+}
+
 }  // namespace funnelsim::cli

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <vector>
 
+#include "models/calibration/history.hpp"
 #include "models/scenario/diagnostic.hpp"
 #include "models/scenario/scenario.hpp"
 #include "tools/funnelsim/commands.hpp"
@@ -21,5 +22,9 @@ void report_problems(const std::vector<models::Diagnostic>& problems, std::ostre
 /// A problem with a command-line setting (file "command line").
 models::Diagnostic command_line_problem(const std::string& option, const std::string& value,
                                         const std::string& rule);
+
+/// A history file's problems as diagnostics: one per row, naming the file, row and column.
+void add_history_problems(const std::string& path, const calibration::HistoryReadError& error,
+                          std::vector<models::Diagnostic>& problems);
 
 }  // namespace funnelsim::cli

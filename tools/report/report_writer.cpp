@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ constexpr const char* INNER_BAND = "#6baed6";
 constexpr const char* MEDIAN = "#08306b";
 constexpr const char* MEAN = "#4d4d4d";
 constexpr const char* TARGET = "#e6550d";
+constexpr const char* ACTUAL = "#000000";
 constexpr int WIDTH = 500;
 constexpr int HEIGHT = 220;
 
@@ -122,7 +124,8 @@ Json month_axis() {
 
 // The fan of one metric's monthly statistics, with a line per target value.
 Json fan_spec(const models::Forecast& f, std::size_t k, Unit unit,
-              const std::vector<std::pair<std::string, double>>& targets) {
+              const std::vector<std::pair<std::string, double>>& targets,
+              const std::vector<std::pair<std::string, double>>* actuals = nullptr) {
   const engine::PeriodStats& s = f.monthly[k];
   Json values = Json::array();
   for (std::size_t m = 0; m < f.months.size(); ++m)
@@ -170,6 +173,26 @@ Json fan_spec(const models::Forecast& f, std::size_t k, Unit unit,
   layers.push_back(
       {{"mark", {{"type", "point"}, {"color", MEDIAN}, {"filled", true}, {"size", 30}}},
        {"encoding", {{"x", month_axis()}, {"y", y("p50")}, {"tooltip", tooltip}}}});
+  if (actuals && !actuals->empty()) {
+    // What happened: black points joined by a thin line, on their own data.
+    Json observed = Json::array();
+    for (const auto& [month, value] : *actuals)
+      observed.push_back({{"month", month}, {"date", month + "-01"}, {"actual", value}});
+    Json tip = Json::array(
+        {{{"field", "date"},
+          {"type", "temporal"},
+          {"timeUnit", "yearmonth"},
+          {"title", "Month"},
+          {"format", "%B %Y"}},
+         {{"field", "actual"}, {"type", "quantitative"}, {"title", "actual"}, {"format", format}}});
+    layers.push_back({{"data", {{"values", observed}}},
+                      {"mark", {{"type", "line"}, {"color", ACTUAL}, {"strokeWidth", 1}}},
+                      {"encoding", {{"x", month_axis()}, {"y", y("actual")}}}});
+    layers.push_back(
+        {{"data", {{"values", observed}}},
+         {"mark", {{"type", "point"}, {"color", ACTUAL}, {"filled", true}, {"size", 36}}},
+         {"encoding", {{"x", month_axis()}, {"y", y("actual")}, {"tooltip", tip}}}});
+  }
   for (const auto& [label, value] : targets)
     layers.push_back(
         {{"data", {{"values", Json::array({{{"target", value}, {"label", label}}})}}},
@@ -261,7 +284,12 @@ bool has_metric(const models::Forecast& f, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-std::vector<Panel> panels_of(const models::Scenario& sc, const models::Forecast& f) {
+std::vector<Panel> panels_of(const models::Scenario& sc, const models::Forecast& f,
+                             const Actuals& actuals) {
+  auto actual = [&](const std::string& metric) {
+    const auto it = actuals.find(metric);
+    return it == actuals.end() ? nullptr : &it->second;
+  };
   std::vector<Panel> panels;
   auto add = [&](const std::string& section, const std::string& title, const std::string& metric,
                  Json spec) {
@@ -284,14 +312,15 @@ std::vector<Panel> panels_of(const models::Scenario& sc, const models::Forecast&
   for (const auto& stage : sc.stages) {
     const std::string metric = "volume." + stage.id;
     add("Volumes by stage", (stage.label.empty() ? stage.id : stage.label) + ": leads entering",
-        metric, fan_spec(f, f.cube.metric_index(metric), Unit::Leads, targets_on(metric)));
+        metric,
+        fan_spec(f, f.cube.metric_index(metric), Unit::Leads, targets_on(metric), actual(metric)));
   }
   for (const auto& [metric, title] :
        {std::pair<std::string, std::string>{"pipeline.created", "Pipeline created"},
         std::pair<std::string, std::string>{"bookings", "Bookings"}}) {
     const std::size_t k = f.cube.metric_index(metric);
     add("Pipeline and bookings", title + " ($ per month)", metric,
-        fan_spec(f, k, Unit::Dollars, targets_on(metric)));
+        fan_spec(f, k, Unit::Dollars, targets_on(metric), actual(metric)));
     add("Pipeline and bookings", title + ": year to date by quarter ($)", metric,
         year_to_date_spec(f, k));
   }
@@ -547,7 +576,7 @@ std::string forecast_report(const ForecastReportInput& input) {
   require_libraries();
   const models::Scenario& sc = *input.scenario;
   const models::Forecast& f = *input.forecast;
-  const std::vector<Panel> panels = panels_of(sc, f);
+  const std::vector<Panel> panels = panels_of(sc, f, input.actuals);
   Page page;
   page.title = sc.name;
   page.format = "funnelsim.report";
@@ -556,7 +585,9 @@ std::string forecast_report(const ForecastReportInput& input) {
   page.legend =
       "Fans: the light band holds 90% of the simulated futures (P5-P95), the dark band the "
       "middle half (P25-P75); the solid line is the median, the dashed line the mean; "
-      "dash-dotted orange lines are SLA targets. Hover for the numbers.";
+      "dash-dotted orange lines are SLA targets. Hover for the numbers." +
+      (input.actuals.empty() ? std::string()
+                             : " Black points: what happened, from " + input.actuals_source + ".");
   page.scenarios = {
       {"Scenario text (reproduces this report with the seed and replications above)", &sc}};
   page.config = input.config;
@@ -667,6 +698,159 @@ std::string tornado_report(const TornadoReportInput& input) {
   page.extra["metric"] = input.metric;
   page.extra["period"] = input.period;
   return render(page, panels);
+}
+
+std::string backtest_report(const BacktestReportInput& input) {
+  require_libraries();
+  const calibration::Backtest& bt = *input.backtest;
+  std::vector<Panel> panels;
+  const std::string level80 = "80%";
+  for (std::size_t k = 0; k < bt.metrics.size(); ++k) {
+    const calibration::MetricScores& score = bt.scores[k];
+    if (score.points == 0) continue;
+    const std::string& metric = bt.metrics[k];
+    const Unit unit = metric.starts_with("volume.") ? Unit::Leads : Unit::Dollars;
+    const std::string format = number_format(unit);
+    Json values = Json::array();
+    for (const calibration::BacktestPoint& p : bt.points) {
+      if (p.metric != k || p.step != 1) continue;
+      const std::string month = calibration::month_label(p.origin);
+      values.push_back({{"month", month},
+                        {"date", month + "-01"},
+                        {"actual", p.actual},
+                        {"median", p.median},
+                        {"lower", p.lower[1]},
+                        {"upper", p.upper[1]},
+                        {"covered", p.covered[1] ? "yes" : "no"}});
+    }
+    auto y = [&](const char* field) {
+      return Json{{"field", field},
+                  {"type", "quantitative"},
+                  {"title", axis_title(unit, true)},
+                  {"axis", {{"format", format}}}};
+    };
+    Json tooltip = Json::array(
+        {{{"field", "date"},
+          {"type", "temporal"},
+          {"timeUnit", "yearmonth"},
+          {"title", "Month"},
+          {"format", "%B %Y"}},
+         {{"field", "actual"}, {"type", "quantitative"}, {"format", format}},
+         {{"field", "median"}, {"type", "quantitative"}, {"format", format}},
+         {{"field", "lower"}, {"type", "quantitative"}, {"title", "P10"}, {"format", format}},
+         {{"field", "upper"}, {"type", "quantitative"}, {"title", "P90"}, {"format", format}},
+         {{"field", "covered"}, {"title", "inside the 80% interval"}}});
+    Json layers = Json::array();
+    layers.push_back(
+        {{"mark", {{"type", "area"}, {"color", INNER_BAND}}},
+         {"encoding", {{"x", month_axis()}, {"y", y("lower")}, {"y2", {{"field", "upper"}}}}}});
+    layers.push_back({{"mark", {{"type", "line"}, {"color", MEDIAN}, {"strokeWidth", 2}}},
+                      {"encoding", {{"x", month_axis()}, {"y", y("median")}}}});
+    layers.push_back(
+        {{"mark", {{"type", "point"}, {"color", ACTUAL}, {"filled", true}, {"size", 36}}},
+         {"encoding",
+          {{"x", month_axis()},
+           {"y", y("actual")},
+           {"shape",
+            {{"field", "covered"},
+             {"type", "nominal"},
+             {"title", "Inside 80%"},
+             {"scale", {{"domain", {"yes", "no"}}, {"range", {"circle", "cross"}}}}}},
+           {"tooltip", tooltip}}}});
+    char coverage[160];
+    std::snprintf(coverage, sizeof coverage,
+                  "%s: one month ahead against actual; the 80%% interval covered %.0f%% of %zu "
+                  "months (all steps)",
+                  metric.c_str(), 100.0 * score.coverage[1], score.points);
+    panels.push_back({"panel-" + std::to_string(panels.size() + 1),
+                      "Forecasts against actuals",
+                      coverage,
+                      metric,
+                      {{"width", WIDTH},
+                       {"height", HEIGHT},
+                       {"data", {{"values", values}}},
+                       {"layer", layers}}});
+  }
+  // Coverage of every metric at each level, the level drawn as a dashed rule of its colour.
+  Json cover = Json::array();
+  Json rules = Json::array();
+  for (std::size_t l = 0; l < calibration::BACKTEST_LEVELS.size(); ++l) {
+    const std::string level =
+        std::to_string(static_cast<int>(100 * calibration::BACKTEST_LEVELS[l] + 0.5)) + "%";
+    rules.push_back({{"level", level}, {"nominal", calibration::BACKTEST_LEVELS[l]}});
+    for (const calibration::MetricScores& score : bt.scores)
+      if (score.points > 0)
+        cover.push_back({{"metric", score.metric},
+                         {"level", level},
+                         {"coverage", score.coverage[l]},
+                         {"points", score.points}});
+  }
+  const Json colour = {{"field", "level"},
+                       {"type", "ordinal"},
+                       {"title", "Interval"},
+                       {"scale", {{"range", {"#9ecae1", "#3182bd", "#08306b"}}}}};
+  Json coverage_spec = {
+      {"width", WIDTH},
+      {"height", HEIGHT},
+      {"layer",
+       Json::array(
+           {{{"data", {{"values", rules}}},
+             {"mark", {{"type", "rule"}, {"strokeDash", {6, 3}}}},
+             {"encoding",
+              {{"y", {{"field", "nominal"}, {"type", "quantitative"}}}, {"color", colour}}}},
+            {{"data", {{"values", cover}}},
+             {"mark", {{"type", "point"}, {"filled", true}, {"size", 70}}},
+             {"encoding",
+              {{"x",
+                {{"field", "metric"},
+                 {"type", "nominal"},
+                 {"sort", nullptr},
+                 {"title", "Metric"},
+                 {"axis", {{"labelAngle", -30}}}}},
+               {"y",
+                {{"field", "coverage"},
+                 {"type", "quantitative"},
+                 {"title", "Share of actuals inside"},
+                 {"scale", {{"domain", {0, 1}}}},
+                 {"axis", {{"format", ".0%"}}}}},
+               {"color", colour},
+               {"shape", {{"field", "level"}, {"type", "nominal"}, {"title", "Interval"}}},
+               {"tooltip",
+                Json::array({{{"field", "metric"}},
+                             {{"field", "level"}, {"title", "interval"}},
+                             {{"field", "coverage"}, {"type", "quantitative"}, {"format", ".1%"}},
+                             {{"field", "points"}, {"type", "quantitative"}}})}}}}})}};
+  panels.push_back({"panel-" + std::to_string(panels.size() + 1), "Coverage",
+                    "Coverage by metric: a calibrated forecast sits on its dashed line", "coverage",
+                    coverage_spec});
+  finish(panels);
+  Page page;
+  page.title = "Backtest of " + input.history;
+  page.format = "funnelsim.backtest_report";
+  page.run = "Backtest of " + std::to_string(bt.origins.size()) + " origins (" +
+             calibration::month_label(bt.origins.front()) + " .. " +
+             calibration::month_label(bt.origins.back()) + "), each calibrated on the history " +
+             "before it and forecast " + std::to_string(input.horizon) +
+             " months: " + std::to_string(input.config.replications) + " replications, seed " +
+             std::to_string(input.config.seed) + ", funnelsim " + ENGINE_VERSION +
+             ". Structure scenario " + scenario_label(*input.structure) + ".";
+  page.legend =
+      "Each chart: for every origin month, the forecast made from the history before it (line: "
+      "median; band: the 80% interval, P10-P90) and what happened (black: a circle inside the "
+      "interval, a cross outside). The last chart: the share of actual months inside each "
+      "interval, against the level it should reach.";
+  page.scenarios = {{"Structure scenario text (stage names and calendar)", input.structure}};
+  page.config = input.config;
+  page.run_date = input.run_date;
+  Json origins = Json::array();
+  for (int m : bt.origins) origins.push_back(calibration::month_label(m));
+  page.extra["origins"] = origins;
+  page.extra["horizon"] = input.horizon;
+  return render(page, panels);
+}
+
+void write_backtest_report(const std::string& path, const BacktestReportInput& input) {
+  engine::write_file_atomically(path, backtest_report(input));
 }
 
 void write_forecast_report(const std::string& path, const ForecastReportInput& input) {

@@ -3,11 +3,14 @@
 // scenario text, so the report reproduces itself.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/run/run_config.hpp"
+#include "models/calibration/backtest.hpp"
 #include "models/funnel/comparison.hpp"
 #include "models/funnel/forecast.hpp"
 #include "models/scenario/scenario.hpp"
@@ -21,12 +24,17 @@ std::string_view vega_lite_js();
 std::string_view vega_embed_js();
 bool libraries_available();
 
+/// A metric's observed monthly values ("YYYY-MM", value), drawn over its forecast.
+using Actuals = std::map<std::string, std::vector<std::pair<std::string, double>>>;
+
 /// What a forecast report shows; the pointers must outlive the call.
 struct ForecastReportInput {
   const models::Scenario* scenario = nullptr;
   const models::Forecast* forecast = nullptr;
-  engine::RunConfig config;  ///< seed, first replication and replications of the run
-  std::string run_date;      ///< YYYY-MM-DD; empty: not recorded
+  engine::RunConfig config;         ///< seed, first replication and replications of the run
+  std::string run_date;             ///< YYYY-MM-DD; empty: not recorded
+  Actuals actuals = {};             ///< by metric (`forecast --history`); drawn as black points
+  std::string actuals_source = {};  ///< the history file, for the legend
 };
 
 /// The report's HTML. Panels, in order (docs/output_formats.md, "HTML report"):
@@ -85,5 +93,21 @@ struct TornadoReportInput {
 /// Format funnelsim.sensitivity_report.
 std::string tornado_report(const TornadoReportInput& input);
 void write_tornado_report(const std::string& path, const TornadoReportInput& input);
+
+/// What a backtest report shows (`backtest --report`).
+struct BacktestReportInput {
+  const models::Scenario* structure = nullptr;
+  const calibration::Backtest* backtest = nullptr;
+  std::string history;  ///< the history file's name
+  engine::RunConfig config;
+  int horizon = 0;
+  std::string run_date;
+};
+
+/// Per metric, the forecast made one month ahead from each origin (median and 80% interval)
+/// against what happened, titled with its coverage; then the coverage of every metric at each
+/// level against the level. Format funnelsim.backtest_report.
+std::string backtest_report(const BacktestReportInput& input);
+void write_backtest_report(const std::string& path, const BacktestReportInput& input);
 
 }  // namespace funnelsim::report
