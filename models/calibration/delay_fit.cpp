@@ -340,16 +340,22 @@ class Model {
   double scale_lo_ = 0.0, scale_hi_ = 0.0;
 };
 
-// Gamma: theta = (log shape a, log scale s).
-class GammaModel final : public Model {
+// A family fitted on (log shape, log scale), as gamma and Weibull are.
+class ShapeScaleModel : public Model {
  public:
   using Model::Model;
-  DelayFamily family() const override { return DelayFamily::Gamma; }
   Vec2 parameters(const Vec2& th) const override { return {std::exp(th(0)), std::exp(th(1))}; }
   Vec2 parameter_slopes(const Vec2& th) const override { return parameters(th); }
   bool inside(const Vec2& th) const override {
     return th(0) >= -7.0 && th(0) <= 12.0 && scale_inside(th(1));
   }
+};
+
+// Gamma: theta = (log shape a, log scale s).
+class GammaModel final : public ShapeScaleModel {
+ public:
+  using ShapeScaleModel::ShapeScaleModel;
+  DelayFamily family() const override { return DelayFamily::Gamma; }
   std::vector<Vec2> starts() const override {
     const double var = s_.m2_t / s_.ew;
     const double a = var > 0.0 ? std::clamp(s_.mean_t * s_.mean_t / var, 0.02, 1e4) : 1e4;
@@ -506,15 +512,10 @@ class LognormalModel final : public Model {
 };
 
 // Weibull: theta = (log shape k, log scale l).
-class WeibullModel final : public Model {
+class WeibullModel final : public ShapeScaleModel {
  public:
-  using Model::Model;
+  using ShapeScaleModel::ShapeScaleModel;
   DelayFamily family() const override { return DelayFamily::Weibull; }
-  Vec2 parameters(const Vec2& th) const override { return {std::exp(th(0)), std::exp(th(1))}; }
-  Vec2 parameter_slopes(const Vec2& th) const override { return parameters(th); }
-  bool inside(const Vec2& th) const override {
-    return th(0) >= -7.0 && th(0) <= 12.0 && scale_inside(th(1));
-  }
   std::vector<Vec2> starts() const override {
     // sd(log T) = pi / (k sqrt 6) and E log T = log l - euler_gamma / k.
     const double sd = std::sqrt(s_.m2_log / s_.ew);
