@@ -104,6 +104,7 @@ models::DistributionSpec delay_spec(const DelayFit& fit) {
 /// as-of date (or by its return to the entry stage, which the model cannot represent).
 struct Spell {
   std::uint32_t source = 0;
+  std::uint32_t cell = 0;  ///< source * segments + segment
   double days = 0.0;
   int target = -1;
 };
@@ -197,7 +198,9 @@ Calibration calibrate(const History& full, const models::Scenario& structure, in
     for (std::uint32_t i = 0; i < lead.event_count; ++i) {
       const HistoryEvent& a = h.events[lead.first_event + i];
       if (targets[a.stage].empty()) continue;
-      Spell spell{lead.source, as_of - a.time, -1};
+      Spell spell{lead.source,
+                  static_cast<std::uint32_t>(lead.source * segment_count + segment_of(lead)),
+                  as_of - a.time, -1};
       if (i + 1 < lead.event_count) {
         const HistoryEvent& b = h.events[lead.first_event + i + 1];
         spell.days = b.time - a.time;
@@ -216,46 +219,53 @@ Calibration calibrate(const History& full, const models::Scenario& structure, in
 
   // ---- Rates and delays per stage: EM over the leads still waiting (see the header).
   // probability[s][k] = per source posterior; delay[s][k] = the fit.
+  // The EM runs on cells, (source, segment) pairs; sources are their sums.
+  const std::size_t cells = sources * segment_count;
   struct StageFit {
-    std::vector<std::vector<double>> expected;  ///< [source][target] expected moves
-    std::vector<double> trials;                 ///< [source] spells
-    std::vector<DelayFitResult> delays;         ///< [target]
-    std::vector<RatePooling> rates;             ///< [target]
+    std::vector<std::vector<double>> expected;       ///< [source][target] expected moves
+    std::vector<double> trials;                      ///< [source] spells
+    std::vector<std::vector<double>> cell_expected;  ///< [cell][target]
+    std::vector<double> cell_trials;                 ///< [cell]
+    std::vector<DelayFitResult> delays;              ///< [target]
+    std::vector<RatePooling> rates;                  ///< [target]: by source
+    /// [target][cell]: by segment within each source, pooled toward the source's rate
+    /// (with two or more segments).
+    std::vector<std::vector<PooledRate>> cell_rates;
   };
   std::vector<StageFit> fits(stages);
   for (std::size_t s = 0; s < stages; ++s) {
     const std::size_t k_count = targets[s].size();
     if (k_count == 0) continue;
     StageFit& fit = fits[s];
-    fit.trials.assign(sources, 0.0);
-    std::vector<std::vector<double>> moved(sources, std::vector<double>(k_count, 0.0));
+    fit.cell_trials.assign(cells, 0.0);
+    std::vector<std::vector<double>> moved(cells, std::vector<double>(k_count, 0.0));
     std::vector<std::vector<DelayObservation>> observed(k_count);
     std::vector<const Spell*> waiting;
     for (const Spell& spell : spells[s]) {
-      fit.trials[spell.source] += 1.0;
+      fit.cell_trials[spell.cell] += 1.0;
       if (spell.target >= 0) {
-        moved[spell.source][static_cast<std::size_t>(spell.target)] += 1.0;
+        moved[spell.cell][static_cast<std::size_t>(spell.target)] += 1.0;
         observed[static_cast<std::size_t>(spell.target)].push_back({spell.days, true, 1.0});
       } else {
         waiting.push_back(&spell);
       }
     }
-    std::vector<std::vector<double>> p(sources, std::vector<double>(k_count, 0.0));
-    for (std::size_t src = 0; src < sources; ++src)
+    std::vector<std::vector<double>> p(cells, std::vector<double>(k_count, 0.0));
+    for (std::size_t c = 0; c < cells; ++c)
       for (std::size_t k = 0; k < k_count; ++k)
-        if (fit.trials[src] > 0.0) p[src][k] = moved[src][k] / fit.trials[src];
+        if (fit.cell_trials[c] > 0.0) p[c][k] = moved[c][k] / fit.cell_trials[c];
     fit.delays.resize(k_count);
     for (std::size_t k = 0; k < k_count; ++k) fit.delays[k] = fit_delay(observed[k], options.delay);
-    fit.expected = moved;
+    fit.cell_expected = moved;
     std::vector<std::vector<DelayObservation>> obs(k_count);
     std::vector<double> weight(k_count);
     for (int iteration = 0; iteration < options.max_em_iterations && !waiting.empty();
          ++iteration) {
       // E: each waiting lead's chance of still moving by each transition.
       for (std::size_t k = 0; k < k_count; ++k) obs[k] = observed[k];
-      fit.expected = moved;
+      fit.cell_expected = moved;
       for (const Spell* spell : waiting) {
-        const std::vector<double>& ps = p[spell->source];
+        const std::vector<double>& ps = p[spell->cell];
         double stay = 1.0, total = 0.0;
         for (std::size_t k = 0; k < k_count; ++k) {
           stay -= ps[k];
@@ -267,21 +277,28 @@ Calibration calibrate(const History& full, const models::Scenario& structure, in
         for (std::size_t k = 0; k < k_count; ++k) {
           const double r = weight[k] / total;
           if (r < 1e-9) continue;
-          fit.expected[spell->source][k] += r;
+          fit.cell_expected[spell->cell][k] += r;
           obs[k].push_back({spell->days, false, r});
         }
       }
       // M: rates from the expected moves, delays from events and weighted waiting leads.
       double change = 0.0;
-      for (std::size_t src = 0; src < sources; ++src)
+      for (std::size_t c = 0; c < cells; ++c)
         for (std::size_t k = 0; k < k_count; ++k)
-          if (fit.trials[src] > 0.0) {
-            const double next = fit.expected[src][k] / fit.trials[src];
-            change = std::max(change, std::abs(next - p[src][k]));
-            p[src][k] = next;
+          if (fit.cell_trials[c] > 0.0) {
+            const double next = fit.cell_expected[c][k] / fit.cell_trials[c];
+            change = std::max(change, std::abs(next - p[c][k]));
+            p[c][k] = next;
           }
       for (std::size_t k = 0; k < k_count; ++k) fit.delays[k] = fit_delay(obs[k], options.delay);
       if (change < 1e-5) break;
+    }
+    fit.trials.assign(sources, 0.0);
+    fit.expected.assign(sources, std::vector<double>(k_count, 0.0));
+    for (std::size_t c = 0; c < cells; ++c) {
+      fit.trials[c / segment_count] += fit.cell_trials[c];
+      for (std::size_t k = 0; k < k_count; ++k)
+        fit.expected[c / segment_count][k] += fit.cell_expected[c][k];
     }
     fit.rates.resize(k_count);
     for (std::size_t k = 0; k < k_count; ++k) {
@@ -304,6 +321,31 @@ Calibration calibrate(const History& full, const models::Scenario& structure, in
       }
       fit.rates[k] = pooled;
     }
+    // Segments within a source: pooled toward the source's posterior mean, with the strength
+    // the source's cells show (empirical Bayes), never more than the source's own trials.
+    if (segment_count > 1) {
+      fit.cell_rates.assign(k_count, std::vector<PooledRate>(cells));
+      for (std::size_t k = 0; k < k_count; ++k)
+        for (std::size_t src = 0; src < sources; ++src) {
+          std::vector<RateGroup> groups;
+          std::size_t with_trials = 0;
+          for (std::size_t g = 0; g < segment_count; ++g) {
+            const std::size_t c = src * segment_count + g;
+            groups.push_back({fit.cell_expected[c][k], fit.cell_trials[c]});
+            with_trials += fit.cell_trials[c] > 0.0 ? 1 : 0;
+          }
+          const double source_trials = fit.trials[src];
+          double strength = with_trials >= 2 ? pool_rates(groups).prior_strength : source_trials;
+          strength = std::min(strength, source_trials);
+          const double mean = fit.rates[k].groups[src].mean();
+          for (std::size_t g = 0; g < segment_count; ++g) {
+            PooledRate& r = fit.cell_rates[k][src * segment_count + g];
+            // A hair of prior keeps both parameters positive when a cell is all one outcome.
+            r.alpha = strength * mean + groups[g].successes + 1e-6;
+            r.beta = strength * (1.0 - mean) + groups[g].trials - groups[g].successes + 1e-6;
+          }
+        }
+    }
     // A stage every lead leaves by some transition has rates summing to 1, and pooling or
     // rounding can tip the Beta means just over it, which the scenario refuses. Such a stage's
     // means are scaled to sum to 1 - 1e-5, each Beta keeping its concentration.
@@ -320,6 +362,9 @@ Calibration calibrate(const History& full, const models::Scenario& structure, in
     };
     for (std::size_t src = 0; src < sources; ++src)
       fit_under_one([&](std::size_t k) -> PooledRate& { return fit.rates[k].groups[src]; });
+    if (!fit.cell_rates.empty())
+      for (std::size_t c = 0; c < cells; ++c)
+        fit_under_one([&](std::size_t k) -> PooledRate& { return fit.cell_rates[k][c]; });
     fit_under_one([&](std::size_t k) -> PooledRate& { return fit.rates[k].overall_posterior; });
     for (std::size_t k = 0; k < k_count; ++k) {
       double events = 0.0, censored = 0.0;
@@ -566,12 +611,13 @@ Calibration calibrate(const History& full, const models::Scenario& structure, in
       for (std::size_t src = 0; src < sources; ++src) expected += fit.expected[src][k];
       y << "      " << to << ":\n";
       y << "        # " << num(expected, 6) << " of " << num(spells_here, 8)
-        << " entries moved here (waiting leads counted by their expected share); per source a "
-           "Beta posterior pooled toward "
-        << percent(rate.overall) << " (prior strength " << num(rate.prior_strength, 3) << ")\n";
+        << " entries moved here (waiting leads counted by their expected share); per source "
+        << (fit.cell_rates.empty() ? "" : "(and segment within it) ")
+        << "a Beta posterior pooled toward " << percent(rate.overall) << " (prior strength "
+        << num(rate.prior_strength, 3) << ")\n";
       std::size_t listed = 0;
       for (std::size_t src = 0; src < sources; ++src) listed += fit.trials[src] > 0.0 ? 1 : 0;
-      if (listed <= 1) {
+      if (listed <= 1 && fit.cell_rates.empty()) {
         const PooledRate& only = rate.overall_posterior;
         y << "        probability: {beta: [" << num(only.alpha, 8) << ", " << num(only.beta, 8)
           << "]}\n";
@@ -580,12 +626,29 @@ Calibration calibrate(const History& full, const models::Scenario& structure, in
         for (std::size_t src = 0; src < sources; ++src) {
           if (fit.trials[src] <= 0.0) continue;
           const PooledRate& g = rate.groups[src];
-          y << "            " << h.sources[src] << ": {beta: [" << num(g.alpha, 8) << ", "
-            << num(g.beta, 8) << "]}\n";
+          const std::string source_key = key + ".probability.by_source." + h.sources[src];
           out.lines.push_back(
-              {key + ".probability.by_source." + h.sources[src], g.mean(), g.sd(), fit.trials[src],
-               "probability",
+              {source_key, g.mean(), g.sd(), fit.trials[src], "probability",
                num(fit.expected[src][k], 6) + " of " + num(fit.trials[src], 8) + " moved"});
+          if (fit.cell_rates.empty()) {
+            y << "            " << h.sources[src] << ": {beta: [" << num(g.alpha, 8) << ", "
+              << num(g.beta, 8) << "]}\n";
+            continue;
+          }
+          y << "            " << h.sources[src] << ":\n              by_segment:\n";
+          for (std::size_t seg = 0; seg < segment_count; ++seg) {
+            const std::size_t c = src * segment_count + seg;
+            if (fit.cell_trials[c] <= 0.0) continue;
+            const PooledRate& r = fit.cell_rates[k][c];
+            y << "                " << segments[seg] << ": {beta: [" << num(r.alpha, 8) << ", "
+              << num(r.beta, 8) << "]}\n";
+            out.lines.push_back(
+                {source_key + ".by_segment." + segments[seg], r.mean(), r.sd(), fit.cell_trials[c],
+                 "probability",
+                 num(fit.cell_expected[c][k], 6) + " of " + num(fit.cell_trials[c], 8) + " moved"});
+          }
+          y << "              default: {beta: [" << num(g.alpha, 8) << ", " << num(g.beta, 8)
+            << "]}\n";
         }
         const PooledRate& d = rate.overall_posterior;
         y << "          default: {beta: [" << num(d.alpha, 8) << ", " << num(d.beta, 8) << "]}\n";

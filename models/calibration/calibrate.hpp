@@ -75,7 +75,9 @@ struct Calibration {
 ///   uncertainty; the segment mix from the leads' segments;
 /// - per transition seen in the history (a lead entering stage A, then stage B): its delay
 ///   (fit_delay, right-censored) and, per source, its probability as a Beta posterior pooled
-///   toward the all-source rate (pool_rates). A lead still in a stage on the as-of date is
+///   toward the all-source rate (pool_rates); with two or more segments in the history, per
+///   segment within each source too, pooled toward that source's rate (a by_segment table
+///   inside by_source). A lead still in a stage on the as-of date is
 ///   censored: an EM step splits it between "will still move by transition t" (in proportion
 ///   to p_t S_t(age)) and "has left", so neither rates nor delays are biased by leads that
 ///   have not finished;

@@ -81,7 +81,9 @@ std::optional<ProbabilitySpec> read_single(const YamlCursor& at, bool in_table) 
     if (has_any(node, {"beta"})) return read_beta(at);
     if (has_any(node, {"rate", "observed_on"})) return read_observed_rate(at);
     if (in_table && has_any(node, {"by_source", "by_segment", "default"})) {
-      at.error("tables cannot be nested");
+      at.error(
+          "tables cannot be nested here (only a by_segment table inside a by_source "
+          "entry)");
       return std::nullopt;
     }
     // No recognisable key: report the unknown ones with suggestions, or the empty map.
@@ -94,8 +96,15 @@ std::optional<ProbabilitySpec> read_single(const YamlCursor& at, bool in_table) 
   return std::nullopt;
 }
 
-std::optional<std::vector<ProbabilitySpec>> read_table(const YamlCursor& at,
-                                                       const ScenarioIds& ids) {
+bool is_table(const YamlNode& node) {
+  return node.is_map() && has_any(node, {"by_source", "by_segment", "default"}) &&
+         !has_any(node, {"beta", "rate", "observed_on"});
+}
+
+// A table: per (source, segment) pair, source * segments + segment. Inside a by_source entry
+// (`nested`) only a by_segment table is allowed, giving that source's rates by segment.
+std::optional<std::vector<ProbabilitySpec>> read_table(const YamlCursor& at, const ScenarioIds& ids,
+                                                       bool nested = false) {
   const auto map = MapCursor::open(at, {"by_source", "by_segment", "default"});
   if (!map) return std::nullopt;
   const auto by_source = map->get("by_source");
@@ -105,6 +114,12 @@ std::optional<std::vector<ProbabilitySpec>> read_table(const YamlCursor& at,
   if (by_source && by_segment) {
     by_segment->error("cannot be combined with by_source: a table is by source or by segment");
     ok = false;
+  }
+  if (nested && by_source) {
+    by_source->error(
+        "a table inside by_source must be by_segment (the source is already "
+        "chosen)");
+    return std::nullopt;
   }
   const bool is_by_source = by_source.has_value();
   const std::optional<YamlCursor>& table_at = is_by_source ? by_source : by_segment;
@@ -117,6 +132,8 @@ std::optional<std::vector<ProbabilitySpec>> read_table(const YamlCursor& at,
     ok = ok && fallback.has_value();
   }
   std::vector<std::optional<ProbabilitySpec>> by_index(dimension.size());
+  // A by_source entry that is itself a by_segment table: that source's pairs.
+  std::vector<std::optional<std::vector<ProbabilitySpec>>> by_pair(dimension.size());
   // Listed even when its value is invalid: that problem is reported once, by read_single.
   std::vector<bool> is_listed(dimension.size(), false);
   if (!table_at) {
@@ -126,13 +143,23 @@ std::optional<std::vector<ProbabilitySpec>> read_table(const YamlCursor& at,
   const auto table = MapCursor::open_references(*table_at);
   if (!table) return std::nullopt;
   for (const auto& entry : table->entries()) {
-    const auto spec = read_single(entry.value, true);
-    ok = ok && spec.has_value();
     const auto index = dimension.index_of(entry.key);
-    if (index) {
+    if (is_by_source && !nested && is_table(entry.value.node())) {
+      const auto pairs = read_table(entry.value, ids, true);
+      ok = ok && pairs.has_value();
+      if (index) {
+        by_pair[*index] = pairs;
+        is_listed[*index] = true;
+        continue;
+      }
+    } else if (const auto spec = read_single(entry.value, true); index) {
+      ok = ok && spec.has_value();
       by_index[*index] = spec;
       is_listed[*index] = true;
-    } else if (dimension.known) {
+    } else {
+      ok = ok && spec.has_value();
+    }
+    if (!index && dimension.known) {
       at.sink().report(entry.line, entry.column, entry.value.path(), entry.key,
                        std::string("unknown ") + noun + suggestion_text(entry.key, dimension.ids));
       ok = false;
@@ -152,8 +179,13 @@ std::optional<std::vector<ProbabilitySpec>> read_table(const YamlCursor& at,
   std::vector<ProbabilitySpec> specs(ids.sources.size() * segments);
   for (std::size_t source = 0; source < ids.sources.size(); ++source)
     for (std::size_t segment = 0; segment < segments; ++segment) {
+      const std::size_t pair = source * segments + segment;
+      if (is_by_source && by_pair[source]) {
+        specs[pair] = (*by_pair[source])[pair];
+        continue;
+      }
       const auto& listed = by_index[is_by_source ? source : segment];
-      specs[source * segments + segment] = listed ? *listed : *fallback;
+      specs[pair] = listed ? *listed : *fallback;
     }
   return specs;
 }
@@ -170,9 +202,7 @@ ProbabilitySpec beta_from_observed_rate(double rate, double observed_on) {
 
 std::optional<std::vector<ProbabilitySpec>> read_probability(const YamlCursor& at,
                                                              const ScenarioIds& ids) {
-  if (at.node().is_map() && has_any(at.node(), {"by_source", "by_segment", "default"}) &&
-      !has_any(at.node(), {"beta", "rate", "observed_on"}))
-    return read_table(at, ids);
+  if (is_table(at.node())) return read_table(at, ids);
   const auto spec = read_single(at, false);
   if (!spec) return std::nullopt;
   return std::vector<ProbabilitySpec>(ids.sources.size() * ids.segments.size(), *spec);

@@ -254,6 +254,45 @@ TEST(ScenarioValidation, ProbabilityTables) {
                   "remainder is not allowed");
 }
 
+// A by_source entry may be a by_segment table for that source: each (source, segment) pair
+// gets its own probability; nothing else nests.
+TEST(ScenarioValidation, ASourcesEntryCanBeTabledBySegment) {
+  const std::string ok = edit(BASE, "{probability: 0.2,",
+                              "{probability: {by_source: {web: {by_segment: {smb: 0.1, ent: "
+                              "{beta: [3, 7]}}}, events: 0.4}},");
+  const Scenario sc = load_scenario_text(ok, "<test>");
+  const auto& p = sc.stages[0].transitions[0].probability;  // [source * 2 + segment]
+  EXPECT_EQ(p[0].value, 0.1);                               // web, smb
+  EXPECT_EQ(p[1].kind, ProbabilitySpec::Kind::Beta);        // web, ent
+  EXPECT_EQ(p[1].alpha, 3.0);
+  EXPECT_EQ(p[2].value, 0.4);  // events, smb
+  EXPECT_EQ(p[3].value, 0.4);  // events, ent
+  const auto defaulted = load_scenario_text(
+      edit(BASE, "{probability: 0.2,",
+           "{probability: {by_source: {web: {by_segment: {ent: 0.3}, default: 0.05}}, "
+           "default: 0.2},"),
+      "<test>");
+  EXPECT_EQ(defaulted.stages[0].transitions[0].probability[0].value, 0.05);
+  EXPECT_EQ(defaulted.stages[0].transitions[0].probability[1].value, 0.3);
+  EXPECT_EQ(defaulted.stages[0].transitions[0].probability[2].value, 0.2);
+
+  auto all = problems(edit(BASE, "{probability: 0.2,",
+                           "{probability: {by_source: {web: {by_source: {web: 0.1}}}, "
+                           "default: 0.2},"));
+  EXPECT_CONTAINS(
+      about(all, "stages.inquiry.transitions.mql.probability.by_source.web.by_source").rule,
+      "must be by_segment");
+  all = problems(edit(BASE, "{probability: 0.2,",
+                      "{probability: {by_source: {web: {by_segment: {smb: 0.1}}}, default: 0.2},"));
+  EXPECT_EQ(about(all, "stages.inquiry.transitions.mql.probability.by_source.web.default").rule,
+            "is required unless every segment is listed (not listed: ent)");
+  all =
+      problems(edit(BASE, "{probability: 0.2,",
+                    "{probability: {by_segment: {smb: {by_segment: {smb: 0.1}}}, default: 0.2},"));
+  EXPECT_CONTAINS(about(all, "stages.inquiry.transitions.mql.probability.by_segment.smb").rule,
+                  "tables cannot be nested here");
+}
+
 TEST(ScenarioValidation, AtMostOneRemainderPerStage) {
   const std::string text = edit(BASE, "won: {probability: 0.3}", "won: {probability: remainder}");
   const auto d = about(problems(text), "stages.mql.transitions.nurture.probability");

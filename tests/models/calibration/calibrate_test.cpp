@@ -97,6 +97,33 @@ TEST(Calibrate, RecoversAKnownScenarioFromALargeHistory) {
   EXPECT_EQ(fitted.sources.size(), 2u);
 }
 
+// Where a rate differs by segment, the history's segments are fitted within each source: the
+// win rate of 0.4 for smb and 0.2 for enterprise comes back per (source, segment) cell, and
+// the fitted scenario reads it back by pair.
+TEST(Calibrate, RecoversRatesBySegmentWithinEachSource) {
+  std::string text = testing::truth_scenario(1.0, 36);
+  const std::string won = "won: {probability: 0.3,";
+  text.replace(text.find(won), won.size(),
+               "won: {probability: {by_segment: {smb: 0.4, ent: 0.2}},");
+  const models::Scenario truth = load(text);
+  const Calibration c = calibrate(testing::simulated_history(truth, 15), truth, JAN_2027);
+  for (const char* source : {"web", "events"})
+    for (const auto& [segment, rate] : {std::pair{"smb", 0.4}, std::pair{"ent", 0.2}}) {
+      const FitLine l =
+          line(c, transition("sql", "won") + ".by_source." + source + ".by_segment." + segment);
+      ASSERT_GT(l.se, 0.0) << source << " " << segment;
+      EXPECT_NEAR(l.estimate, rate, Z * l.se) << source << " " << segment;
+    }
+  const models::Scenario fitted = models::load_scenario_text(c.scenario_text, "<fitted>");
+  const auto& p = fitted.stages[2].transitions[0].probability;  // sql -> won, [source][segment]
+  ASSERT_EQ(fitted.segments.size(), 2u);
+  const std::size_t smb = fitted.segments[0].id == "smb" ? 0 : 1;
+  for (std::size_t source = 0; source < 2; ++source) {
+    EXPECT_NEAR(p[source * 2 + smb].mean(), 0.4, 0.04);
+    EXPECT_NEAR(p[source * 2 + (1 - smb)].mean(), 0.2, 0.04);
+  }
+}
+
 // Six months of a quarter of the volume: rates and volumes are still within their (now wide)
 // uncertainty, and each delay's fitted distribution puts the true median near its middle.
 TEST(Calibrate, RecoversAKnownScenarioFromASmallHistory) {
