@@ -302,6 +302,18 @@ class Model {
   virtual bool inside(const Vec2& theta) const = 0;
 
  protected:
+  /// Adds one family's accumulated log-likelihood, gradient and (symmetric) Hessian terms.
+  static void add_sums(double sum, double g0, double g1, double h00, double h01, double h11,
+                       double& ll, Vec2& g, Mat2& h) {
+    ll += sum;
+    g(0) += g0;
+    g(1) += g1;
+    h(0, 0) += h00;
+    h(0, 1) += h01;
+    h(1, 1) += h11;
+    h(1, 0) = h(0, 1);
+  }
+
   virtual double loglik(const Vec2& theta) const = 0;
   virtual void loglik_derivatives(const Vec2& theta, double& ll, Vec2& g, Mat2& h) const = 0;
   virtual double log_cdf(const Vec2& theta, double t) const = 0;
@@ -416,13 +428,7 @@ class GammaModel final : public ShapeScaleModel {
       h01 += w * D * (a * (log_x - psi) - du);
       h11 += w * D * (x - a - D);
     }
-    ll += sum.value();
-    g(0) += g0;
-    g(1) += g1;
-    h(0, 0) += h00;
-    h(0, 1) += h01;
-    h(1, 1) += h11;
-    h(1, 0) = h(0, 1);
+    add_sums(sum.value(), g0, g1, h00, h01, h11, ll, g, h);
   }
 
   double log_cdf(const Vec2& th, double t) const override {
@@ -495,13 +501,7 @@ class LognormalModel final : public Model {
       h01 += w * (second * z - lambda) * inv_sigma;
       h11 += w * (second * z * z - lambda * z);
     }
-    ll += sum.value();
-    g(0) += g0;
-    g(1) += g1;
-    h(0, 0) += h00;
-    h(0, 1) += h01;
-    h(1, 1) += h11;
-    h(1, 0) = h(0, 1);
+    add_sums(sum.value(), g0, g1, h00, h01, h11, ll, g, h);
   }
 
   double log_cdf(const Vec2& th, double t) const override {
@@ -567,13 +567,7 @@ class WeibullModel final : public ShapeScaleModel {
     }
     for (std::size_t i = 0; i < s_.censored_t.size(); ++i)
       add_z(s_.censored_w[i], s_.censored_log[i] - v);
-    ll += sum.value();
-    g(0) += g0;
-    g(1) += g1;
-    h(0, 0) += h00;
-    h(0, 1) += h01;
-    h(1, 1) += h11;
-    h(1, 0) = h(0, 1);
+    add_sums(sum.value(), g0, g1, h00, h01, h11, ll, g, h);
   }
 
   double log_cdf(const Vec2& th, double t) const override {
